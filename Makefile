@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ELF modules for Linux: build, boot and test harness.
+# `make help` lists the entry points.
+
+TOP      := $(abspath .)
+BUILD    := $(TOP)/build
+OUT      := $(TOP)/out
+KOUT     := $(OUT)/linux
+JOBS     ?= $(shell nproc)
+FRAGMENT := $(TOP)/tools/testing/selftests/umh_elf/config
+
+ifdef KSRC
+PRISTINE := $(abspath $(KSRC))
+else
+PRISTINE := $(BUILD)/pristine/linux-source-6.12
+endif
+SRC      := $(BUILD)/src
+
+KMAKE = $(MAKE) -C $(SRC) O=$(KOUT) -j$(JOBS) -s
+
+export TOP BUILD OUT KOUT SRC PRISTINE JOBS
+
+.PHONY: help deps kernel check run shell series bench clean distclean
+
+help:
+	@echo "ELF modules for Linux"
+	@echo
+	@echo "  make run      build, boot the patched kernel in QEMU, show ELF modules at work"
+	@echo "  make check    build and run every test in QEMU (TAP, then 'N passed, N failed')"
+	@echo "  make shell    boot the test guest to an interactive shell"
+	@echo "  make kernel   build out/bzImage and the build tree out/linux"
+	@echo "  make series   the patch series under out/series/"
+	@echo "  make bench    the benchmark table"
+	@echo "  make clean    remove out/ (distclean: also the build folder)"
+	@echo
+	@echo "  KSRC=/path/to/linux   use that tree instead of Debian's linux-source-6.12"
+
+deps:
+	@KSRC="$(KSRC)" $(TOP)/scripts/install-deps.sh
+
+$(BUILD)/pristine/linux-source-6.12/Makefile:
+	@mkdir -p $(BUILD)/pristine
+	@echo "  UNPACK  linux-source-6.12"
+	@tar -xf /usr/src/linux-source-6.12.tar.xz -C $(BUILD)/pristine
+	@touch $@
+
+kernel: deps $(PRISTINE)/Makefile
+	@echo "  OVERLAY $(SRC)"
+	@$(TOP)/scripts/prepare-tree.sh $(PRISTINE) $(SRC) $(TOP)
+	@$(TOP)/scripts/configure.sh
+	@echo "  BUILD   bzImage modules"
+	@$(KMAKE) bzImage modules
+	@cp $(KOUT)/arch/x86/boot/bzImage $(OUT)/bzImage
+	@echo "  KERNEL  $(OUT)/bzImage ($$(cat $(KOUT)/include/config/kernel.release))"
+
+check: kernel
+	@$(TOP)/scripts/check.sh
+
+run: kernel
+	@$(TOP)/scripts/run.sh demo
+
+shell: kernel
+	@$(TOP)/scripts/run.sh shell
+
+series: deps $(PRISTINE)/Makefile
+	@$(TOP)/scripts/series.sh
+
+bench: kernel
+	@$(TOP)/scripts/run.sh bench
+
+clean:
+	rm -rf $(OUT)
+
+distclean: clean
+	rm -rf $(BUILD)

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ELF modules: statically linked user-space executables loaded as modules.
+ *
+ * kernel/module/elf_umh.c is the loader side (validation, the module list,
+ * sysfs, rmmod); kernel/umh_elf.c is the process side declared here: it
+ * places a verified image in a private tmpfs file, runs it as a user-mode
+ * helper connected by pipes, and follows its processes until they are gone.
+ * See Documentation/admin-guide/elf-modules.rst.
+ */
+#ifndef _LINUX_UMH_ELF_H
+#define _LINUX_UMH_ELF_H
+
+#include <linux/capability.h>
+#include <linux/ratelimit.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+struct file;
+struct pid;
+struct task_struct;
+struct umh_elf_proc;
+
+/* Longest STATUS= text kept for sysfs, and longest stderr line logged. */
+#define UMH_ELF_STATUS_MAX	128
+#define UMH_ELF_LINE_MAX	200
+
+/**
+ * struct umh_elf_watch - a wait queue entry that kicks the event work
+ * @entry: queued on @head (a pipe's read wait queue or a pid's exit queue)
+ * @head: where @entry is queued, NULL when not armed
+ * @proc: the process set it belongs to
+ */
+struct umh_elf_watch {
+	struct wait_queue_entry entry;
+	wait_queue_head_t *head;
+	struct umh_elf_proc *proc;
+};
+
+/**
+ * struct umh_elf_proc - the processes of one ELF module
+ * @name: module name: argv[0], comm, and the prefix of its log lines
+ * @ended: called from the event work once every process is gone
+ * @caps: capability limit, applied when @limit_caps is set
+ * @limit_caps: apply @caps to every capability set of the process
+ * @pid: thread group of the main process
+ * @task: main process, kept to read its exit status after it is reaped
+ * @to_proc: kernel end of the pipe on the process's fd 0
+ * @from_proc: kernel end of the pipe on the process's fd 1
+ * @err: kernel end of the pipe on the process's fd 2 (non-blocking)
+ * @notify: kernel end of the pipe on the process's fd 3 (non-blocking)
+ * @watch_err: wakes @work when @err has data or lost its writers
+ * @watch_notify: wakes @work when @notify has data or lost its writers
+ * @watch_exit: wakes @work when the main process has exited
+ * @work: reads @err and @notify, follows the main process; one instance
+ *	runs at a time (the workqueue guarantees it), so the line buffers
+ *	below are touched by it alone
+ * @wq: woken whenever @ready, @exited or @gone changes
+ * @lock: protects @ready, @exited, @exit_status, @notify_eof, @gone and
+ *	@status; the event work writes them, waiters and sysfs read them
+ * @ready: READY=1 was received
+ * @exited: the main process has exited; @exit_status is its wait status
+ * @exit_status: wait status of the main process (as waitpid() reports it)
+ * @notify_eof: no process holds fd 3 any more
+ * @gone: @exited and @notify_eof: nothing of the module runs
+ * @status: the last STATUS= line
+ * @errline: partial stderr line (event work only)
+ * @errlen: bytes in @errline
+ * @ntfline: partial notify line (event work only)
+ * @ntflen: bytes in @ntfline
+ * @ratelimit: limits the stderr lines logged
+ */
+struct umh_elf_proc {
+	const char *name;
+	void (*ended)(struct umh_elf_proc *proc);
+	kernel_cap_t caps;
+	bool limit_caps;
+
+	struct pid *pid;
+	struct task_struct *task;
+	struct file *to_proc;
+	struct file *from_proc;
+	struct file *err;
+	struct file *notify;
+
+	struct umh_elf_watch watch_err;
+	struct umh_elf_watch watch_notify;
+	struct umh_elf_watch watch_exit;
+	struct work_struct work;
+	wait_queue_head_t wq;
+
+	spinlock_t lock;
+	bool ready;
+	bool exited;
+	int exit_status;
+	bool notify_eof;
+	bool gone;
+	char status[UMH_ELF_STATUS_MAX];
+
+	char errline[UMH_ELF_LINE_MAX];
+	size_t errlen;
+	char ntfline[UMH_ELF_STATUS_MAX + 16];
+	size_t ntflen;
+	struct ratelimit_state ratelimit;
+};
+
+/*
+ * What umh_elf_wait_outcome() returns besides a negative errno: the
+ * module runs on (it said READY=1, or its main process exited 0 while
+ * others still hold fd 3), or it ran to completion with status 0.
+ */
+#define UMH_ELF_RUNNING	1
+#define UMH_ELF_DONE	0
+
+void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
+		       void (*ended)(struct umh_elf_proc *proc));
+int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
+		  char **argv);
+int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout);
+void umh_elf_signal(struct umh_elf_proc *proc, int sig);
+bool umh_elf_gone(struct umh_elf_proc *proc);
+void umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout);
+void umh_elf_release(struct umh_elf_proc *proc);
+pid_t umh_elf_pid(struct umh_elf_proc *proc);
+int umh_elf_describe_end(struct umh_elf_proc *proc, char *buf, size_t size);
+ssize_t umh_elf_status(struct umh_elf_proc *proc, char *buf, size_t size);
+
+#endif /* _LINUX_UMH_ELF_H */

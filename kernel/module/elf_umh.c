@@ -1,0 +1,702 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ELF modules, loader side: a module file holding a statically linked
+ * executable is checked, entered in the module list and run as a
+ * supervised process (kernel/umh_elf.c).
+ *
+ * load_module() hands an image over here right after module_sig_check(),
+ * so the signature has been checked on the very bytes that are executed,
+ * whichever syscall brought them and whether or not they were compressed.
+ *
+ * An ELF module is a real struct module on the module list, embedded in
+ * struct elf_module.  That is what lets /proc/modules, /sys/module/NAME,
+ * find_module(), delete_module(), the refcount and the duplicate-name
+ * handling of add_unformed_module() work unchanged for lsmod, modprobe and
+ * rmmod.  It has no memory, sections, symbols, parameters or notifier
+ * calls: its mem[] sizes are zero, so mod_tree and the address lookups
+ * never match it; its kallsyms point at an empty table, so the walkers of
+ * the list that read symbols find none; and the COMING/GOING notifiers,
+ * ftrace and livepatch are never called for it, as there is no code of it
+ * in the kernel for them to patch.
+ */
+#include <crypto/sha2.h>
+#include <linux/audit.h>
+#include <linux/capability.h>
+#include <linux/ctype.h>
+#include <linux/elf.h>
+#include <linux/kobject.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
+#include <linux/umh_elf.h>
+#include <linux/workqueue.h>
+#include "internal.h"
+
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "module."
+
+static unsigned int elf_ready_timeout_ms = 30000;
+module_param(elf_ready_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(elf_ready_timeout_ms,
+		 "How long an ELF module gets to become ready, in ms");
+
+static unsigned int elf_stop_timeout_ms = 5000;
+module_param(elf_stop_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(elf_stop_timeout_ms,
+		 "How long an ELF module gets to exit after SIGTERM, in ms");
+
+/* Longest parameter string, and most words in it. */
+#define ELF_UMH_ARGS_MAX	(32 * PAGE_SIZE)
+#define ELF_UMH_ARGV_MAX	4096
+
+/**
+ * struct elf_module - a loaded ELF module
+ * @mod: its entry in the module list; module_mutex protects @mod.state
+ *	as for every module
+ * @proc: its processes
+ * @reap: takes the module off the list once its processes have ended on
+ *	their own; does nothing unless @mod.state is LIVE, since the load
+ *	and rmmod paths clean up after themselves
+ * @sha256: hash of the executed image
+ * @sig_ok: the image carried a valid signature
+ * @sysfs: /sys/module/NAME exists
+ */
+struct elf_module {
+	struct module mod;
+	struct umh_elf_proc proc;
+	struct work_struct reap;
+	u8 sha256[SHA256_DIGEST_SIZE];
+	bool sig_ok;
+	bool sysfs;
+};
+
+/* What the checks read out of an image. */
+struct elf_umh_image {
+	const char *name;
+	const char *version;
+	const char *capabilities;
+};
+
+#ifdef CONFIG_KALLSYMS
+/* The symbol table of every ELF module: empty. */
+static struct mod_kallsyms elf_umh_no_kallsyms;
+#endif
+
+static struct elf_module *to_elf_module(struct module *mod)
+{
+	return container_of(mod, struct elf_module, mod);
+}
+
+/**
+ * elf_umh_is_exec() - whether a module image is an ELF executable
+ * @info: the image, after module_sig_check()
+ *
+ * Return: true if @info holds an ELF file of type ET_EXEC or ET_DYN, in
+ * either byte order, which elf_umh_load() takes from here.
+ */
+bool elf_umh_is_exec(const struct load_info *info)
+{
+	const Elf_Ehdr *hdr = info->hdr;
+	u16 type;
+
+	if (info->len < sizeof(*hdr) ||
+	    memcmp(hdr->e_ident, ELFMAG, SELFMAG))
+		return false;
+	type = hdr->e_type;
+	if (hdr->e_ident[EI_DATA] != ELF_DATA)
+		type = swab16(type);
+	return type == ET_EXEC || type == ET_DYN;
+}
+
+static int elf_umh_reject(const char *name, const char *why)
+{
+	if (name)
+		pr_err("elf-module %s: rejected: %s\n", name, why);
+	else
+		pr_err("elf-module: rejected: %s\n", why);
+	return -ENOEXEC;
+}
+
+/* Is [off, off + n * size) inside an image of @len bytes? */
+static bool elf_umh_in_image(u64 off, u64 n, u64 size, unsigned long len)
+{
+	return off <= len && n <= (len - off) / max_t(u64, size, 1);
+}
+
+static int elf_umh_check_header(const Elf_Ehdr *hdr, unsigned long len)
+{
+	if (hdr->e_ident[EI_CLASS] != ELF_CLASS)
+		return elf_umh_reject(NULL, "wrong ELF class for this machine");
+	if (hdr->e_ident[EI_DATA] != ELF_DATA)
+		return elf_umh_reject(NULL, "wrong byte order for this machine");
+	if (hdr->e_ident[EI_VERSION] != EV_CURRENT ||
+	    hdr->e_version != EV_CURRENT)
+		return elf_umh_reject(NULL, "unknown ELF version");
+	if (!elf_check_arch(hdr))
+		return elf_umh_reject(NULL, "not an executable for this machine");
+	if (hdr->e_ehsize < sizeof(*hdr))
+		return elf_umh_reject(NULL, "truncated ELF header");
+	if (hdr->e_phentsize != sizeof(Elf_Phdr) || !hdr->e_phnum ||
+	    hdr->e_phnum > 65536U / sizeof(Elf_Phdr) ||
+	    !elf_umh_in_image(hdr->e_phoff, hdr->e_phnum, sizeof(Elf_Phdr),
+			      len))
+		return elf_umh_reject(NULL, "program headers out of bounds");
+	if (hdr->e_shentsize != sizeof(Elf_Shdr) || !hdr->e_shnum ||
+	    hdr->e_shstrndx >= hdr->e_shnum ||
+	    !elf_umh_in_image(hdr->e_shoff, hdr->e_shnum, sizeof(Elf_Shdr),
+			      len))
+		return elf_umh_reject(NULL, "section headers out of bounds");
+	return 0;
+}
+
+static int elf_umh_check_segments(const Elf_Ehdr *hdr, unsigned long len)
+{
+	const Elf_Phdr *phdr = (const void *)hdr + hdr->e_phoff;
+	unsigned int i, loads = 0;
+
+	for (i = 0; i < hdr->e_phnum; i++, phdr++) {
+		if (phdr->p_type == PT_INTERP)
+			return elf_umh_reject(NULL,
+					      "PT_INTERP: not statically linked");
+		if (phdr->p_type != PT_LOAD)
+			continue;
+		if (!elf_umh_in_image(phdr->p_offset, phdr->p_filesz, 1, len) ||
+		    phdr->p_filesz > phdr->p_memsz)
+			return elf_umh_reject(NULL, "segment out of bounds");
+		loads++;
+	}
+	if (!loads)
+		return elf_umh_reject(NULL, "no PT_LOAD segment");
+	return 0;
+}
+
+/* Find .modinfo; on success *@start and *@size say where it is. */
+static int elf_umh_find_modinfo(const Elf_Ehdr *hdr, unsigned long len,
+				const char **start, unsigned long *size)
+{
+	const Elf_Shdr *shdr = (const void *)hdr + hdr->e_shoff;
+	const Elf_Shdr *strsec = &shdr[hdr->e_shstrndx];
+	const char *names = (const void *)hdr + strsec->sh_offset;
+	unsigned int i;
+
+	if (strsec->sh_type != SHT_STRTAB || !strsec->sh_size ||
+	    !elf_umh_in_image(strsec->sh_offset, strsec->sh_size, 1, len) ||
+	    names[strsec->sh_size - 1])
+		return elf_umh_reject(NULL, "bad section name table");
+
+	for (i = 0; i < hdr->e_shnum; i++) {
+		if (shdr[i].sh_name >= strsec->sh_size ||
+		    strcmp(names + shdr[i].sh_name, ".modinfo"))
+			continue;
+		if (shdr[i].sh_type != SHT_PROGBITS || !shdr[i].sh_size ||
+		    !elf_umh_in_image(shdr[i].sh_offset, shdr[i].sh_size, 1,
+				      len))
+			return elf_umh_reject(NULL, ".modinfo out of bounds");
+		*start = (const void *)hdr + shdr[i].sh_offset;
+		*size = shdr[i].sh_size;
+		if ((*start)[*size - 1])
+			return elf_umh_reject(NULL,
+					      ".modinfo not NUL-terminated");
+		return 0;
+	}
+	return elf_umh_reject(NULL, "no .modinfo section");
+}
+
+/* Record "@tag=value" of @entry in @slot; each tag may appear once. */
+static int elf_umh_take_tag(const char *entry, const char *tag,
+			    const char **slot, const char *name)
+{
+	size_t n = strlen(tag);
+
+	if (strncmp(entry, tag, n) || entry[n] != '=')
+		return 0;
+	if (*slot)
+		return elf_umh_reject(name, "duplicate tag in .modinfo");
+	*slot = entry + n + 1;
+	return 0;
+}
+
+static bool elf_umh_valid_name(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	if (!len || len >= MODULE_NAME_LEN)
+		return false;
+	for (p = name; *p; p++)
+		if (!isalnum(*p) && *p != '_')
+			return false;
+	return true;
+}
+
+static int elf_umh_parse_modinfo(const char *start, unsigned long size,
+				 struct elf_umh_image *img)
+{
+	const char *p, *end = start + size;
+	int err = 0;
+
+	for (p = start; p < end && !err; p += strlen(p) + 1) {
+		err = elf_umh_take_tag(p, "name", &img->name, img->name);
+		if (!err)
+			err = elf_umh_take_tag(p, "version", &img->version,
+					       img->name);
+		if (!err)
+			err = elf_umh_take_tag(p, "capabilities",
+					       &img->capabilities, img->name);
+	}
+	if (err)
+		return err;
+	if (!img->name)
+		return elf_umh_reject(NULL, "no name= in .modinfo");
+	if (!elf_umh_valid_name(img->name))
+		return elf_umh_reject(NULL, "bad name= in .modinfo");
+	return 0;
+}
+
+static int elf_umh_check_image(const struct load_info *info,
+			       struct elf_umh_image *img)
+{
+	const Elf_Ehdr *hdr = info->hdr;
+	const char *modinfo;
+	unsigned long size;
+	int err;
+
+	err = elf_umh_check_header(hdr, info->len);
+	if (!err)
+		err = elf_umh_check_segments(hdr, info->len);
+	if (!err)
+		err = elf_umh_find_modinfo(hdr, info->len, &modinfo, &size);
+	if (!err)
+		err = elf_umh_parse_modinfo(modinfo, size, img);
+	return err;
+}
+
+#define ELF_UMH_CAP(c) [CAP_##c] = #c
+static const char * const elf_umh_cap_names[CAP_LAST_CAP + 1] = {
+	ELF_UMH_CAP(CHOWN), ELF_UMH_CAP(DAC_OVERRIDE),
+	ELF_UMH_CAP(DAC_READ_SEARCH), ELF_UMH_CAP(FOWNER),
+	ELF_UMH_CAP(FSETID), ELF_UMH_CAP(KILL), ELF_UMH_CAP(SETGID),
+	ELF_UMH_CAP(SETUID), ELF_UMH_CAP(SETPCAP),
+	ELF_UMH_CAP(LINUX_IMMUTABLE), ELF_UMH_CAP(NET_BIND_SERVICE),
+	ELF_UMH_CAP(NET_BROADCAST), ELF_UMH_CAP(NET_ADMIN),
+	ELF_UMH_CAP(NET_RAW), ELF_UMH_CAP(IPC_LOCK), ELF_UMH_CAP(IPC_OWNER),
+	ELF_UMH_CAP(SYS_MODULE), ELF_UMH_CAP(SYS_RAWIO),
+	ELF_UMH_CAP(SYS_CHROOT), ELF_UMH_CAP(SYS_PTRACE),
+	ELF_UMH_CAP(SYS_PACCT), ELF_UMH_CAP(SYS_ADMIN), ELF_UMH_CAP(SYS_BOOT),
+	ELF_UMH_CAP(SYS_NICE), ELF_UMH_CAP(SYS_RESOURCE),
+	ELF_UMH_CAP(SYS_TIME), ELF_UMH_CAP(SYS_TTY_CONFIG),
+	ELF_UMH_CAP(MKNOD), ELF_UMH_CAP(LEASE), ELF_UMH_CAP(AUDIT_WRITE),
+	ELF_UMH_CAP(AUDIT_CONTROL), ELF_UMH_CAP(SETFCAP),
+	ELF_UMH_CAP(MAC_OVERRIDE), ELF_UMH_CAP(MAC_ADMIN),
+	ELF_UMH_CAP(SYSLOG), ELF_UMH_CAP(WAKE_ALARM),
+	ELF_UMH_CAP(BLOCK_SUSPEND), ELF_UMH_CAP(AUDIT_READ),
+	ELF_UMH_CAP(PERFMON), ELF_UMH_CAP(BPF),
+	ELF_UMH_CAP(CHECKPOINT_RESTORE),
+};
+
+static int elf_umh_cap_by_name(const char *name, size_t len)
+{
+	int cap;
+
+	if (len > 4 && !strncasecmp(name, "cap_", 4)) {
+		name += 4;
+		len -= 4;
+	}
+	for (cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if (elf_umh_cap_names[cap] &&
+		    strlen(elf_umh_cap_names[cap]) == len &&
+		    !strncasecmp(elf_umh_cap_names[cap], name, len))
+			return cap;
+	return -EINVAL;
+}
+
+/* Parse "cap_a,cap_b" (possibly empty) into @caps. */
+static int elf_umh_parse_caps(const char *modname, const char *list,
+			      kernel_cap_t *caps)
+{
+	const char *p = list;
+	size_t len;
+	int cap;
+
+	*caps = CAP_EMPTY_SET;
+	for (; *p; p += len + (p[len] == ',')) {
+		len = strcspn(p, ",");
+		cap = elf_umh_cap_by_name(p, len);
+		if (cap < 0) {
+			pr_err("elf-module %s: rejected: unknown capability '%.*s'\n",
+			       modname, (int)len, p);
+			return -EINVAL;
+		}
+		cap_raise(*caps, cap);
+	}
+	return 0;
+}
+
+/*
+ * Split the parameter string the way module parameters are split
+ * (next_arg(): white space separates, double quotes group) into argv[1..],
+ * in place: each word is put back together as "key=value" or "key".
+ */
+static char **elf_umh_build_argv(char *name, char *args)
+{
+	char **argv, *param, *val;
+	size_t words = 1, n = 1;
+	char *p;
+
+	for (p = args; *p; p++)
+		words += isspace(*p) && !isspace(p[1]) && p[1];
+	if (words + 1 > ELF_UMH_ARGV_MAX)
+		return ERR_PTR(-E2BIG);
+	argv = kcalloc(words + 2, sizeof(*argv), GFP_KERNEL);
+	if (!argv)
+		return ERR_PTR(-ENOMEM);
+	argv[0] = name;
+	args = skip_spaces(args);
+	while (*args && n <= words) {
+		args = next_arg(args, &param, &val);
+		if (val) {
+			size_t plen = strlen(param);
+
+			if (val != param + plen + 1)	/* "value" was quoted */
+				memmove(param + plen + 1, val, strlen(val) + 1);
+			param[plen] = '=';
+		}
+		argv[n++] = param;
+	}
+	return argv;
+}
+
+static struct elf_module *elf_umh_alloc(const struct elf_umh_image *img)
+{
+	struct elf_module *em;
+
+	em = kzalloc(sizeof(*em), GFP_KERNEL);
+	if (!em)
+		return NULL;
+	strscpy(em->mod.name, img->name, sizeof(em->mod.name));
+	if (img->version) {
+		em->mod.version = kstrdup(img->version, GFP_KERNEL);
+		if (!em->mod.version) {
+			kfree(em);
+			return NULL;
+		}
+	}
+	em->mod.elf_umh = true;
+	module_unload_init(&em->mod);
+	init_param_lock(&em->mod);
+#ifdef CONFIG_KALLSYMS
+	RCU_INIT_POINTER(em->mod.kallsyms, &elf_umh_no_kallsyms);
+#endif
+	return em;
+}
+
+static void elf_umh_free(struct elf_module *em)
+{
+	kfree(em->mod.version);	/* NULL if freed with its sysfs file */
+	kfree(em->mod.args);
+	kfree(em);
+}
+
+static ssize_t elf_pid_show(struct module_attribute *mattr,
+			    struct module_kobject *mk, char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  umh_elf_pid(&to_elf_module(mk->mod)->proc));
+}
+
+static ssize_t elf_sha256_show(struct module_attribute *mattr,
+			       struct module_kobject *mk, char *buf)
+{
+	return sysfs_emit(buf, "%*phN\n", SHA256_DIGEST_SIZE,
+			  to_elf_module(mk->mod)->sha256);
+}
+
+static ssize_t elf_signed_show(struct module_attribute *mattr,
+			       struct module_kobject *mk, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_elf_module(mk->mod)->sig_ok);
+}
+
+static ssize_t elf_status_show(struct module_attribute *mattr,
+			       struct module_kobject *mk, char *buf)
+{
+	char status[UMH_ELF_STATUS_MAX];
+
+	umh_elf_status(&to_elf_module(mk->mod)->proc, status, sizeof(status));
+	return sysfs_emit(buf, "%s\n", status);
+}
+
+static struct module_attribute elf_attr_pid = __ATTR(pid, 0444, elf_pid_show, NULL);
+static struct module_attribute elf_attr_sha256 = __ATTR(sha256, 0444, elf_sha256_show, NULL);
+static struct module_attribute elf_attr_signed = __ATTR(signed, 0444, elf_signed_show, NULL);
+static struct module_attribute elf_attr_status = __ATTR(status, 0444, elf_status_show, NULL);
+
+static struct attribute *elf_umh_attrs[] = {
+	&elf_attr_pid.attr,
+	&elf_attr_sha256.attr,
+	&elf_attr_signed.attr,
+	&elf_attr_status.attr,
+	NULL,
+};
+
+static const struct attribute_group elf_umh_group = {
+	.name = "elf",
+	.attrs = elf_umh_attrs,
+};
+
+static int elf_umh_sysfs_add(struct elf_module *em)
+{
+	int err;
+
+	err = mod_sysfs_setup(&em->mod, NULL, NULL, 0);
+	if (err)
+		return err;
+	err = sysfs_create_group(&em->mod.mkobj.kobj, &elf_umh_group);
+	if (err) {
+		mod_sysfs_teardown(&em->mod);
+		return err;
+	}
+	em->sysfs = true;
+	return 0;
+}
+
+/* Take a module that is not live (any more) off the list and free it. */
+static void elf_umh_destroy(struct elf_module *em)
+{
+	if (em->sysfs) {
+		sysfs_remove_group(&em->mod.mkobj.kobj, &elf_umh_group);
+		mod_sysfs_teardown(&em->mod);
+	}
+	mod_unlink(&em->mod);
+	umh_elf_release(&em->proc);
+	elf_umh_free(em);
+}
+
+static void elf_umh_log_end(struct elf_module *em)
+{
+	char how[32];
+
+	umh_elf_describe_end(&em->proc, how, sizeof(how));
+	pr_info("elf-module %s: stopped (%s)\n", em->mod.name, how);
+}
+
+static void elf_umh_reap(struct work_struct *work)
+{
+	struct elf_module *em = container_of(work, struct elf_module, reap);
+
+	mutex_lock(&module_mutex);
+	if (em->mod.state != MODULE_STATE_LIVE) {
+		mutex_unlock(&module_mutex);
+		return;
+	}
+	em->mod.state = MODULE_STATE_GOING;
+	mutex_unlock(&module_mutex);
+
+	elf_umh_log_end(em);
+	elf_umh_destroy(em);
+}
+
+static void elf_umh_ended(struct umh_elf_proc *proc)
+{
+	struct elf_module *em = container_of(proc, struct elf_module, proc);
+
+	schedule_work(&em->reap);
+}
+
+static int elf_umh_start(struct elf_module *em, const struct load_info *info)
+{
+	char **argv;
+	int err;
+
+	argv = elf_umh_build_argv(em->mod.name, em->mod.args);
+	if (IS_ERR(argv))
+		return PTR_ERR(argv);
+	err = umh_elf_spawn(&em->proc, info->hdr, info->len, argv);
+	kfree(argv);
+	if (err) {
+		pr_err("elf-module %s: exec failed: %d\n", em->mod.name, err);
+		return err;
+	}
+	pr_info("elf-module %s: started pid %d, sha256 %*phN, %s, by %s[%d]\n",
+		em->mod.name, umh_elf_pid(&em->proc), SHA256_DIGEST_SIZE,
+		em->sha256, em->sig_ok ? "signed" : "unsigned",
+		current->comm, task_pid_nr(current));
+	return 0;
+}
+
+/* Wait for the outcome of a started module; returns what the load returns. */
+static int elf_umh_settle(struct elf_module *em)
+{
+	unsigned long timeout = msecs_to_jiffies(READ_ONCE(elf_ready_timeout_ms));
+	int ret;
+
+	ret = umh_elf_wait_outcome(&em->proc, timeout);
+	if (ret == UMH_ELF_RUNNING) {
+		bool live;
+
+		module_put(&em->mod);	/* the load's own reference */
+		kobject_uevent(&em->mod.mkobj.kobj, KOBJ_ADD);
+		mutex_lock(&module_mutex);
+		/* It may have died since: then the reaper left it to us. */
+		live = !umh_elf_gone(&em->proc);
+		if (live)
+			em->mod.state = MODULE_STATE_LIVE;
+		mutex_unlock(&module_mutex);
+		if (live) {
+			/* Losers of a concurrent load wait for this. */
+			wake_up_all(&module_wq);
+			/* From here on the reaper may free @em at any time. */
+			return UMH_ELF_RUNNING;
+		}
+		ret = UMH_ELF_DONE;
+	}
+	if (ret == -ETIMEDOUT || ret == -EINTR) {
+		umh_elf_stop(&em->proc, 0);
+		if (ret == -ETIMEDOUT)
+			pr_info("elf-module %s: stopped (timeout)\n", em->mod.name);
+		else
+			elf_umh_log_end(em);
+		return ret;
+	}
+	/* Exited: stop whatever it forked, then report how it ended. */
+	umh_elf_stop(&em->proc, 0);
+	elf_umh_log_end(em);
+	return ret;
+}
+
+static void elf_umh_taint(struct elf_module *em, const struct load_info *info)
+{
+	struct module *mod = &em->mod;
+
+	em->sig_ok = info->sig_ok;
+#ifdef CONFIG_MODULE_SIG
+	mod->sig_ok = info->sig_ok;
+	if (!mod->sig_ok) {
+		pr_notice_once("%s: module verification failed: signature and/or required key missing - tainting kernel\n",
+			       mod->name);
+		add_taint(TAINT_UNSIGNED_MODULE, LOCKDEP_STILL_OK);
+		set_bit(TAINT_UNSIGNED_MODULE, &mod->taints);
+	}
+#endif
+}
+
+static int elf_umh_prepare(struct elf_module *em, const struct elf_umh_image *img,
+			   const struct load_info *info,
+			   const char __user *uargs)
+{
+	umh_elf_proc_init(&em->proc, em->mod.name, elf_umh_ended);
+	INIT_WORK(&em->reap, elf_umh_reap);
+	if (img->capabilities) {
+		int err = elf_umh_parse_caps(em->mod.name, img->capabilities,
+					     &em->proc.caps);
+		if (err)
+			return err;
+		em->proc.limit_caps = true;
+	}
+	em->mod.args = strndup_user(uargs, ELF_UMH_ARGS_MAX);
+	if (IS_ERR(em->mod.args)) {
+		int err = PTR_ERR(em->mod.args);
+
+		em->mod.args = NULL;
+		pr_err("elf-module %s: rejected: parameters: %d\n",
+		       em->mod.name, err);
+		return err;
+	}
+	sha256((const u8 *)info->hdr, info->len, em->sha256);
+	return 0;
+}
+
+/**
+ * elf_umh_load() - load an ELF module
+ * @info: the image, signature checked; elf_umh_is_exec() said yes
+ * @uargs: the parameter string from user space
+ * @flags: flags of finit_module()
+ *
+ * Checks the image, enters the module in the list, runs it and waits for
+ * the outcome.  Frees the image once the process runs (or on error).
+ *
+ * Return: 0 if the module is ready, or ran to completion with status 0;
+ * otherwise a negative errno (see Documentation/admin-guide/elf-modules.rst).
+ */
+int elf_umh_load(struct load_info *info, const char __user *uargs, int flags)
+{
+	struct elf_umh_image img = { };
+	struct elf_module *em;
+	int err;
+
+	err = elf_umh_check_image(info, &img);
+	if (err)
+		goto free_copy;
+	if (blacklisted(img.name)) {
+		pr_err("Module %s is blacklisted\n", img.name);
+		err = -EPERM;
+		goto free_copy;
+	}
+	err = -ENOMEM;
+	em = elf_umh_alloc(&img);
+	if (!em)
+		goto free_copy;
+	err = elf_umh_prepare(em, &img, info, uargs);
+	if (err)
+		goto free_em;
+
+	audit_log_kern_module(em->mod.name);
+	err = add_unformed_module(&em->mod);
+	if (err)
+		goto free_em;
+	elf_umh_taint(em, info);
+
+	mutex_lock(&module_mutex);
+	em->mod.state = MODULE_STATE_COMING;
+	mutex_unlock(&module_mutex);
+
+	err = elf_umh_sysfs_add(em);
+	if (err) {
+		if (err == -EINVAL)	/* a built-in module of that name */
+			err = -EEXIST;
+		goto destroy;
+	}
+	err = elf_umh_start(em, info);
+	free_copy(info, flags);
+	if (err)
+		goto destroy;
+
+	err = elf_umh_settle(em);
+	if (err == UMH_ELF_RUNNING)
+		return 0;
+	cancel_work_sync(&em->reap);
+	elf_umh_destroy(em);
+	return err;
+
+destroy:
+	elf_umh_destroy(em);
+	return err;
+free_em:
+	elf_umh_free(em);
+free_copy:
+	free_copy(info, flags);
+	return err;
+}
+
+/**
+ * elf_umh_delete() - unload an ELF module (the end of delete_module())
+ * @mod: the module, which try_stop_module() has set GOING
+ *
+ * Stops its processes (SIGTERM, then SIGKILL after the stop timeout),
+ * waits until they are gone and frees the module.
+ *
+ * Return: 0.
+ */
+int elf_umh_delete(struct module *mod)
+{
+	struct elf_module *em = to_elf_module(mod);
+
+	umh_elf_stop(&em->proc, msecs_to_jiffies(READ_ONCE(elf_stop_timeout_ms)));
+	pr_info("elf-module %s: stopped (rmmod)\n", mod->name);
+	cancel_work_sync(&em->reap);
+	elf_umh_destroy(em);
+	return 0;
+}

@@ -1,0 +1,652 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ELF modules, process side: run a verified image as a user-mode helper
+ * and follow its processes until the last of them is gone.
+ *
+ * The image is written to a file of a private tmpfs mount that is attached
+ * to no mount namespace, so no path from user space reaches it.  The file
+ * is executed by name from the helper's working directory, which points
+ * into that mount only between fork and the return to user space: a task
+ * work queued before exec puts it back to "/".  The file is unlinked as
+ * soon as exec has returned, so it lives on only as the process's mapping,
+ * in pageable shmem.
+ *
+ * Nothing here sleeps in a thread of its own while a module runs: the
+ * kernel ends of the stderr and notify pipes and the exit of the main
+ * process each have a wait queue entry that queues one work item, which
+ * reads what is there and works out the state.
+ *
+ * See Documentation/admin-guide/elf-modules.rst.
+ */
+#include <linux/cred.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
+#include <linux/pid.h>
+#include <linux/pipe_fs_i.h>
+#include <linux/poll.h>
+#include <linux/printk.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/task_work.h>
+#include <linux/umh.h>
+#include <linux/umh_elf.h>
+
+/* How often rmmod re-sends SIGKILL to catch processes forked meanwhile. */
+#define UMH_ELF_KILL_RETRY	(HZ / 10)
+/* Reads of one pipe per run of the event work before it yields. */
+#define UMH_ELF_DRAIN_ROUNDS	64
+
+/*
+ * The private tmpfs holding images while they are exec'd: mounted on first
+ * use, never unmounted.  umh_elf_mnt_lock serialises the first mount; once
+ * set, the pointer does not change.
+ */
+static DEFINE_MUTEX(umh_elf_mnt_lock);
+static struct vfsmount *umh_elf_mnt;
+
+static struct vfsmount *umh_elf_get_mnt(void)
+{
+	struct file_system_type *type;
+	struct vfsmount *mnt;
+
+	mutex_lock(&umh_elf_mnt_lock);
+	mnt = umh_elf_mnt;
+	if (mnt)
+		goto out;
+	type = get_fs_type("tmpfs");
+	if (!type) {
+		mnt = ERR_PTR(-ENODEV);
+		goto out;
+	}
+	mnt = kern_mount(type);
+	put_filesystem(type);
+	if (!IS_ERR(mnt))
+		umh_elf_mnt = mnt;
+out:
+	mutex_unlock(&umh_elf_mnt_lock);
+	return mnt;
+}
+
+static void umh_elf_unlink(struct vfsmount *mnt, const char *name)
+{
+	struct inode *dir = d_inode(mnt->mnt_root);
+	struct dentry *dentry;
+
+	inode_lock_nested(dir, I_MUTEX_PARENT);
+	dentry = lookup_one_len(name, mnt->mnt_root, strlen(name));
+	if (!IS_ERR(dentry)) {
+		if (d_really_is_positive(dentry))
+			vfs_unlink(&nop_mnt_idmap, dir, dentry, NULL);
+		dput(dentry);
+	}
+	inode_unlock(dir);
+}
+
+static int umh_elf_write_image(struct vfsmount *mnt, const char *name,
+			       const void *image, size_t len)
+{
+	struct file *file;
+	ssize_t written;
+	loff_t pos = 0;
+
+	file = file_open_root_mnt(mnt, name, O_CREAT | O_EXCL | O_WRONLY, 0500);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	written = kernel_write(file, image, len, &pos);
+	/* Close it now: exec refuses a file that is open for writing. */
+	__fput_sync(file);
+	if (written == len)
+		return 0;
+	umh_elf_unlink(mnt, name);
+	return written < 0 ? written : -ENOSPC;
+}
+
+/* Runs in the new process on its way to user space, after exec. */
+static void umh_elf_reset_cwd(struct callback_head *head)
+{
+	struct path root;
+
+	get_fs_root(current->fs, &root);
+	set_fs_pwd(current->fs, &root);
+	path_put(&root);
+	kfree(head);
+}
+
+/*
+ * Create a pipe, put one end on @fd of the new process and keep the
+ * other in @kernel_end.
+ */
+static int umh_elf_pipe(unsigned int fd, bool child_reads,
+			struct file **kernel_end)
+{
+	struct file *files[2];
+	int child = child_reads ? 0 : 1;
+	int err;
+
+	err = create_pipe_files(files, 0);
+	if (err)
+		return err;
+	err = replace_fd(fd, files[child], 0);
+	fput(files[child]);
+	if (err < 0) {
+		fput(files[!child]);
+		return err;
+	}
+	*kernel_end = files[!child];
+	return 0;
+}
+
+static int umh_elf_setup_fds(struct umh_elf_proc *proc)
+{
+	int err;
+
+	err = umh_elf_pipe(0, true, &proc->to_proc);
+	if (!err)
+		err = umh_elf_pipe(1, false, &proc->from_proc);
+	if (!err)
+		err = umh_elf_pipe(2, false, &proc->err);
+	if (!err)
+		err = umh_elf_pipe(3, false, &proc->notify);
+	if (err)
+		return err;
+	/* Only the event work reads these, and it must never block. */
+	proc->err->f_flags |= O_NONBLOCK;
+	proc->notify->f_flags |= O_NONBLOCK;
+	return 0;
+}
+
+static void umh_elf_limit_caps(struct cred *new, kernel_cap_t caps)
+{
+	new->cap_bset = cap_intersect(new->cap_bset, caps);
+	new->cap_permitted = cap_intersect(new->cap_permitted, caps);
+	new->cap_effective = cap_intersect(new->cap_effective, caps);
+	new->cap_inheritable = cap_intersect(new->cap_inheritable, caps);
+	new->cap_ambient = cap_intersect(new->cap_ambient, caps);
+}
+
+/* The umh init callback: runs in the new process before exec. */
+static int umh_elf_child_init(struct subprocess_info *info, struct cred *new)
+{
+	struct umh_elf_proc *proc = info->data;
+	struct path dir = {
+		.mnt = umh_elf_mnt,
+		.dentry = umh_elf_mnt->mnt_root,
+	};
+	struct callback_head *reset;
+	int err;
+
+	err = umh_elf_setup_fds(proc);
+	if (err)
+		return err;
+
+	reset = kmalloc(sizeof(*reset), GFP_KERNEL);
+	if (!reset)
+		return -ENOMEM;
+	init_task_work(reset, umh_elf_reset_cwd);
+	err = task_work_add(current, reset, TWA_RESUME);
+	if (err) {
+		kfree(reset);
+		return err;
+	}
+	set_fs_pwd(current->fs, &dir);
+
+	if (proc->limit_caps)
+		umh_elf_limit_caps(new, proc->caps);
+
+	proc->pid = get_pid(task_tgid(current));
+	proc->task = get_task_struct(current);
+	return 0;
+}
+
+static bool umh_elf_main_exited(struct umh_elf_proc *proc)
+{
+	struct task_struct *task;
+
+	guard(rcu)();
+	task = pid_task(proc->pid, PIDTYPE_PID);
+	return !task || (task->exit_state && !delay_group_leader(task));
+}
+
+/* The wait status of the main process, as waitpid() would report it. */
+static int umh_elf_wait_status(struct task_struct *task)
+{
+	if (task->signal->flags & SIGNAL_GROUP_EXIT)
+		return task->signal->group_exit_code;
+	return task->exit_code;
+}
+
+static void umh_elf_log_errline(struct umh_elf_proc *proc)
+{
+	if (proc->errlen && __ratelimit(&proc->ratelimit))
+		printk(KERN_INFO "%s: %.*s\n", proc->name, (int)proc->errlen,
+		       proc->errline);
+	proc->errlen = 0;
+}
+
+static void umh_elf_err_bytes(struct umh_elf_proc *proc, const char *buf,
+			      size_t len)
+{
+	for (; len; buf++, len--) {
+		if (*buf == '\n') {
+			umh_elf_log_errline(proc);
+			continue;
+		}
+		proc->errline[proc->errlen++] = *buf;
+		if (proc->errlen == sizeof(proc->errline))
+			umh_elf_log_errline(proc);
+	}
+}
+
+/* One sd_notify style assignment: READY=1 or STATUS=text. */
+static void umh_elf_notify_line(struct umh_elf_proc *proc)
+{
+	const char *line = proc->ntfline;
+	size_t len = proc->ntflen;
+
+	proc->ntflen = 0;
+	if (len == 7 && !memcmp(line, "READY=1", 7)) {
+		spin_lock(&proc->lock);
+		proc->ready = true;
+		spin_unlock(&proc->lock);
+	} else if (len >= 7 && !memcmp(line, "STATUS=", 7)) {
+		len = min(len - 7, sizeof(proc->status) - 1);
+		spin_lock(&proc->lock);
+		memcpy(proc->status, line + 7, len);
+		proc->status[len] = '\0';
+		spin_unlock(&proc->lock);
+	}
+}
+
+static void umh_elf_notify_bytes(struct umh_elf_proc *proc, const char *buf,
+				 size_t len)
+{
+	for (; len; buf++, len--) {
+		if (*buf == '\n') {
+			umh_elf_notify_line(proc);
+			continue;
+		}
+		/* An overlong line is cut; what follows up to '\n' is dropped. */
+		if (proc->ntflen < sizeof(proc->ntfline))
+			proc->ntfline[proc->ntflen++] = *buf;
+	}
+}
+
+/*
+ * Read everything @file holds and hand it to @consume.  Returns true at end
+ * of file: nothing buffered and no writer left.
+ */
+static bool umh_elf_drain(struct umh_elf_proc *proc, struct file *file,
+			  void (*consume)(struct umh_elf_proc *proc,
+					  const char *buf, size_t len))
+{
+	int rounds = UMH_ELF_DRAIN_ROUNDS;
+	char buf[256];
+	ssize_t n;
+
+	while (rounds--) {
+		n = kernel_read(file, buf, sizeof(buf), NULL);
+		if (n == 0)
+			return true;
+		if (n < 0)
+			return false;
+		consume(proc, buf, n);
+	}
+	/* A chatty module: come back later rather than hog the worker. */
+	queue_work(system_unbound_wq, &proc->work);
+	return false;
+}
+
+static void umh_elf_event(struct work_struct *work)
+{
+	struct umh_elf_proc *proc = container_of(work, struct umh_elf_proc,
+						 work);
+	bool exited, eof, now_gone;
+	int status = 0;
+
+	/*
+	 * Look at the main process first: it closes its fds before it is
+	 * reported as exited, so once it has, an open fd 3 belongs to
+	 * someone else (a forked daemon).
+	 */
+	exited = umh_elf_main_exited(proc);
+	if (exited)
+		status = umh_elf_wait_status(proc->task);
+	eof = umh_elf_drain(proc, proc->notify, umh_elf_notify_bytes);
+	if (eof && proc->ntflen)
+		umh_elf_notify_line(proc);
+	umh_elf_drain(proc, proc->err, umh_elf_err_bytes);
+
+	spin_lock(&proc->lock);
+	if (exited && !proc->exited) {
+		proc->exited = true;
+		proc->exit_status = status;
+	}
+	proc->notify_eof |= eof;
+	now_gone = !proc->gone && proc->exited && proc->notify_eof;
+	proc->gone |= now_gone;
+	spin_unlock(&proc->lock);
+
+	wake_up_all(&proc->wq);
+	if (now_gone) {
+		umh_elf_log_errline(proc);
+		if (proc->ended)
+			proc->ended(proc);
+	}
+}
+
+static int umh_elf_wake(struct wait_queue_entry *entry, unsigned int mode,
+			int sync, void *key)
+{
+	struct umh_elf_watch *watch = container_of(entry, struct umh_elf_watch,
+						   entry);
+
+	queue_work(system_unbound_wq, &watch->proc->work);
+	return 0;
+}
+
+static void umh_elf_watch(struct umh_elf_proc *proc,
+			  struct umh_elf_watch *watch, wait_queue_head_t *head)
+{
+	init_waitqueue_func_entry(&watch->entry, umh_elf_wake);
+	watch->proc = proc;
+	watch->head = head;
+	add_wait_queue(head, &watch->entry);
+}
+
+struct umh_elf_poll {
+	poll_table pt;
+	struct umh_elf_proc *proc;
+	struct umh_elf_watch *watch;
+};
+
+static void umh_elf_poll_queue(struct file *file, wait_queue_head_t *head,
+			       poll_table *pt)
+{
+	struct umh_elf_poll *poll = container_of(pt, struct umh_elf_poll, pt);
+
+	if (!poll->watch->head)
+		umh_elf_watch(poll->proc, poll->watch, head);
+}
+
+static void umh_elf_watch_pipe(struct umh_elf_proc *proc,
+			       struct umh_elf_watch *watch, struct file *file)
+{
+	struct umh_elf_poll poll = { .proc = proc, .watch = watch };
+
+	init_poll_funcptr(&poll.pt, umh_elf_poll_queue);
+	vfs_poll(file, &poll.pt);
+}
+
+static void umh_elf_unwatch(struct umh_elf_watch *watch)
+{
+	if (!watch->head)
+		return;
+	remove_wait_queue(watch->head, &watch->entry);
+	watch->head = NULL;
+}
+
+/**
+ * umh_elf_proc_init() - prepare the process state of an ELF module
+ * @proc: state to initialise
+ * @name: module name; must stay valid until umh_elf_release()
+ * @ended: called from a work item once every process is gone, or NULL
+ *
+ * The caller may set @proc->caps and @proc->limit_caps afterwards.
+ */
+void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
+		       void (*ended)(struct umh_elf_proc *proc))
+{
+	memset(proc, 0, sizeof(*proc));
+	proc->name = name;
+	proc->ended = ended;
+	INIT_WORK(&proc->work, umh_elf_event);
+	init_waitqueue_head(&proc->wq);
+	spin_lock_init(&proc->lock);
+	ratelimit_state_init(&proc->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
+			     DEFAULT_RATELIMIT_BURST);
+	ratelimit_set_flags(&proc->ratelimit, RATELIMIT_MSG_ON_RELEASE);
+}
+
+/**
+ * umh_elf_spawn() - run an image as the main process of an ELF module
+ * @proc: state set up by umh_elf_proc_init()
+ * @image: the verified bytes to execute
+ * @len: length of @image
+ * @argv: NULL-terminated arguments, argv[0] being the module name
+ *
+ * Writes @image to a private tmpfs file, executes it through the
+ * user-mode-helper machinery with fds 0 to 3 connected to @proc and the
+ * environment of an ELF module, and removes the file again.  Returns once
+ * exec has succeeded or failed; @image may be freed then.
+ *
+ * Return: 0 if the process runs, else a negative errno (exec's own, or
+ * -EBUSY while user-mode helpers are disabled).  Either way the caller
+ * ends with umh_elf_release().
+ */
+int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
+		  char **argv)
+{
+	char *envp[] = { "HOME=/", "PATH=/sbin:/bin:/usr/sbin:/usr/bin",
+			 "NOTIFY_FD=3", NULL, NULL };
+	struct subprocess_info *info;
+	struct vfsmount *mnt;
+	int err;
+
+	mnt = umh_elf_get_mnt();
+	if (IS_ERR(mnt))
+		return PTR_ERR(mnt);
+	envp[3] = kasprintf(GFP_KERNEL, "MODULE_NAME=%s", proc->name);
+	if (!envp[3])
+		return -ENOMEM;
+
+	err = umh_elf_write_image(mnt, proc->name, image, len);
+	if (err)
+		goto out;
+	err = -ENOMEM;
+	info = call_usermodehelper_setup(proc->name, argv, envp, GFP_KERNEL,
+					 umh_elf_child_init, NULL, proc);
+	if (info)
+		err = call_usermodehelper_exec(info, UMH_WAIT_EXEC);
+	umh_elf_unlink(mnt, proc->name);
+	if (err)
+		goto out;
+
+	umh_elf_watch(proc, &proc->watch_exit, &proc->pid->wait_pidfd);
+	umh_elf_watch_pipe(proc, &proc->watch_notify, proc->notify);
+	umh_elf_watch_pipe(proc, &proc->watch_err, proc->err);
+	/* Whatever happened before the watches were armed. */
+	queue_work(system_unbound_wq, &proc->work);
+out:
+	kfree(envp[3]);
+	return err;
+}
+
+static int umh_elf_outcome(struct umh_elf_proc *proc)
+{
+	int status;
+
+	guard(spinlock)(&proc->lock);
+	if (proc->ready)
+		return UMH_ELF_RUNNING;
+	if (!proc->exited)
+		return -EINPROGRESS;
+	status = proc->exit_status;
+	if (status & 0x7f)
+		return -ECHILD;
+	if (status)
+		return -((status >> 8) & 0xff);
+	return proc->notify_eof ? UMH_ELF_DONE : UMH_ELF_RUNNING;
+}
+
+/**
+ * umh_elf_wait_outcome() - wait until a new ELF module is ready or done
+ * @proc: a process started by umh_elf_spawn()
+ * @timeout: how long to wait, in jiffies
+ *
+ * Return: %UMH_ELF_RUNNING once the module said READY=1, or its main
+ * process exited 0 while a process it forked still holds fd 3;
+ * %UMH_ELF_DONE when the main process exited 0 and nothing holds fd 3;
+ * -N when it exited with status N; -ECHILD when a signal ended it;
+ * -ETIMEDOUT when none of this happened within @timeout; -EINTR when the
+ * caller got a fatal signal.  The processes are left running on errors
+ * of the last two kinds: stop them with umh_elf_stop().
+ */
+int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout)
+{
+	long left;
+
+	left = wait_event_killable_timeout(proc->wq,
+					   umh_elf_outcome(proc) != -EINPROGRESS,
+					   timeout);
+	if (left < 0)
+		return -EINTR;
+	if (!left)
+		return -ETIMEDOUT;
+	return umh_elf_outcome(proc);
+}
+
+static int umh_elf_match_file(const void *inode, struct file *file,
+			      unsigned int fd)
+{
+	return file_inode(file) == inode;
+}
+
+/**
+ * umh_elf_signal() - send a signal to every process of an ELF module
+ * @proc: a process started by umh_elf_spawn()
+ * @sig: the signal
+ *
+ * The processes of a module are its main process and every process that
+ * holds its notify pipe (fd 3, inherited across fork).
+ */
+void umh_elf_signal(struct umh_elf_proc *proc, int sig)
+{
+	struct inode *inode = file_inode(proc->notify);
+	struct task_struct *t;
+	bool holds;
+
+	rcu_read_lock();
+	for_each_process(t) {
+		if (t->flags & PF_KTHREAD)
+			continue;
+		task_lock(t);
+		holds = t->files && iterate_fd(t->files, 0, umh_elf_match_file,
+					       inode);
+		task_unlock(t);
+		if (holds || task_tgid(t) == proc->pid)
+			group_send_sig_info(sig, SEND_SIG_PRIV, t,
+					    PIDTYPE_TGID);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * umh_elf_gone() - whether every process of an ELF module is gone
+ * @proc: a process started by umh_elf_spawn()
+ *
+ * Return: true once the main process has exited and no process holds
+ * fd 3 any more.
+ */
+bool umh_elf_gone(struct umh_elf_proc *proc)
+{
+	guard(spinlock)(&proc->lock);
+	return proc->gone;
+}
+
+/**
+ * umh_elf_stop() - stop every process of an ELF module
+ * @proc: a process started by umh_elf_spawn()
+ * @timeout: how long they get to exit after SIGTERM, in jiffies
+ *
+ * Sends SIGTERM, then SIGKILL after @timeout, and returns once all the
+ * processes are gone.
+ */
+void umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout)
+{
+	if (timeout) {
+		umh_elf_signal(proc, SIGTERM);
+		if (wait_event_timeout(proc->wq, umh_elf_gone(proc), timeout))
+			return;
+	}
+	do {
+		umh_elf_signal(proc, SIGKILL);
+	} while (!wait_event_timeout(proc->wq, umh_elf_gone(proc),
+				     UMH_ELF_KILL_RETRY));
+}
+
+/**
+ * umh_elf_release() - let go of the processes of an ELF module
+ * @proc: state set up by umh_elf_proc_init()
+ *
+ * Stops watching, waits for the event work and drops the pipes.  Call it
+ * once the processes are gone (or were never started), and not from the
+ * @ended callback.
+ */
+void umh_elf_release(struct umh_elf_proc *proc)
+{
+	umh_elf_unwatch(&proc->watch_exit);
+	umh_elf_unwatch(&proc->watch_notify);
+	umh_elf_unwatch(&proc->watch_err);
+	cancel_work_sync(&proc->work);
+	if (proc->to_proc)
+		fput(proc->to_proc);
+	if (proc->from_proc)
+		fput(proc->from_proc);
+	if (proc->err)
+		fput(proc->err);
+	if (proc->notify)
+		fput(proc->notify);
+	put_pid(proc->pid);
+	if (proc->task)
+		put_task_struct(proc->task);
+}
+
+/**
+ * umh_elf_pid() - the pid of the main process of an ELF module
+ * @proc: a process started by umh_elf_spawn()
+ *
+ * Return: the pid in the initial pid namespace, 0 if it never started.
+ */
+pid_t umh_elf_pid(struct umh_elf_proc *proc)
+{
+	return pid_nr(proc->pid);
+}
+
+/**
+ * umh_elf_describe_end() - say how the main process of a module ended
+ * @proc: a process started by umh_elf_spawn() that has exited
+ * @buf: where to write "exit N" or "signal S"
+ * @size: size of @buf
+ *
+ * Return: the length written, as scnprintf() returns it.
+ */
+int umh_elf_describe_end(struct umh_elf_proc *proc, char *buf, size_t size)
+{
+	int status;
+
+	spin_lock(&proc->lock);
+	status = proc->exit_status;
+	spin_unlock(&proc->lock);
+	if (status & 0x7f)
+		return scnprintf(buf, size, "signal %d", status & 0x7f);
+	return scnprintf(buf, size, "exit %d", (status >> 8) & 0xff);
+}
+
+/**
+ * umh_elf_status() - the last STATUS= line of an ELF module
+ * @proc: a process started by umh_elf_spawn()
+ * @buf: where to copy it, NUL-terminated
+ * @size: size of @buf
+ *
+ * Return: the length copied.
+ */
+ssize_t umh_elf_status(struct umh_elf_proc *proc, char *buf, size_t size)
+{
+	guard(spinlock)(&proc->lock);
+	return strscpy(buf, proc->status, size);
+}

@@ -1,0 +1,60 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Make the guest's initramfs: busybox, Debian's kmod with its libraries,
+# /lib/modules/$KREL as modules_install lays it out (plus the test
+# modules under extra/) indexed by depmod, the tests, and /init.
+#
+#   mkinitramfs.sh OUTPUT.cpio.gz
+set -eu
+
+cpio_out=$1
+R="$OUT/initramfs"
+T="$OUT/tests"
+KREL=$(cat "$KOUT/include/config/kernel.release")
+
+rm -rf "$R"
+mkdir -p "$R"/bin "$R"/sbin "$R"/usr/bin "$R"/usr/sbin "$R"/etc "$R"/proc \
+	"$R"/sys "$R"/dev "$R"/tmp "$R"/run "$R"/root "$R"/opt/umh_elf \
+	"$R"/lib/modules
+
+# busybox, statically linked (busybox-static), with every applet.
+cp /bin/busybox "$R/bin/busybox"
+for a in $(/bin/busybox --list); do
+	[ -e "$R/bin/$a" ] || ln -s busybox "$R/bin/$a"
+done
+
+# Debian's kmod and the libraries it needs; its tools in /sbin as Debian
+# installs them (busybox's own applets of the same names are dropped).
+cp /usr/bin/kmod "$R/bin/kmod"
+for t in modprobe rmmod lsmod insmod depmod modinfo; do
+	rm -f "$R/bin/$t" "$R/sbin/$t"
+	ln -s /bin/kmod "$R/sbin/$t"
+done
+ldd /usr/bin/kmod | grep -o '/[^ ]*' | while read -r lib; do
+	mkdir -p "$R$(dirname "$lib")"
+	cp -L "$lib" "$R$lib"
+done
+if [ -d /lib64 ] && [ ! -e "$R/lib64" ]; then
+	mkdir -p "$R/lib64"
+	cp -L /lib64/ld-linux-x86-64.so.2 "$R/lib64/"
+fi
+
+# Modules, as modules_install lays them out, and the test modules.
+make -s -C "$SRC" O="$KOUT" INSTALL_MOD_PATH="$R" INSTALL_MOD_STRIP= \
+	DEPMOD=/bin/true modules_install >/dev/null
+mkdir -p "$R/lib/modules/$KREL/extra"
+if [ -d "$T" ]; then
+	cp "$T"/extra/*.ko "$R/lib/modules/$KREL/extra/"
+	cp "$T"/opt/* "$R/opt/umh_elf/"
+	mkdir -p "$R/opt/kselftest/umh_elf"
+	cp "$T"/kselftest/* "$R/opt/kselftest/umh_elf/"
+fi
+depmod -b "$R" "$KREL"
+
+cp "$TOP/scripts/guest/init" "$R/init"
+cp "$TOP/scripts/guest/"*.sh "$R/opt/umh_elf/" 2>/dev/null || true
+chmod +x "$R/init" "$R"/opt/umh_elf/*.sh 2>/dev/null || true
+echo "root:x:0:0:root:/root:/bin/sh" > "$R/etc/passwd"
+echo "root:x:0:" > "$R/etc/group"
+
+(cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -1 > "$cpio_out"

@@ -1,0 +1,22 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Boot out/bzImage with an initramfs in QEMU (TCG, 2 vCPUs, serial console).
+#
+#   qemu.sh JOB INITRAMFS [extra kernel parameters...]
+#
+# JOB is check, demo, bench or shell.  All but shell run without a
+# terminal, under a hard time limit (QEMU_TIMEOUT seconds, default 1500).
+set -eu
+
+job=$1
+initrd=$2
+shift 2
+append="console=ttyS0 loglevel=4 panic=-1 reboot=t harness=$job $*"
+set -- qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m ${QEMU_MEM:-2048} \
+	-nographic -no-reboot -kernel "$OUT/bzImage" -initrd "$initrd" \
+	-append "$append"
+
+if [ "$job" = shell ]; then
+	exec "$@"
+fi
+timeout --kill-after=10 "${QEMU_TIMEOUT:-1500}" "$@" </dev/null

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ELF module the selftests load.  Built statically as NAME.ko with
+ * -DMODNAME='"NAME"'; what it does is chosen by its parameters:
+ *
+ *	mode=oneshot	exit 0 at once (the default)
+ *	mode=ready	say READY=1, then wait for a signal
+ *	mode=readyexit	say READY=1, then exit 0 a moment later
+ *	mode=never	never say READY=1
+ *	mode=ignoreterm	ignore SIGTERM, say READY=1, wait
+ *	mode=daemon	fork; the child holds fd 3 and waits, the parent
+ *			exits 0 once the child has started
+ *	mode=envcheck	check the environment, cwd and fds the kernel gave
+ *			it; exit 0 if all is right, else 100 + the check
+ *	mode=args	print argv to stderr, one "argv[i]=<...>" line each
+ *	exit=N		exit with status N at once
+ *	signal=N	die of signal N at once
+ *	status=TEXT	send STATUS=TEXT first
+ *	delay_ms=N	sleep N ms before anything else
+ *	say=TEXT	print TEXT to stderr first
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+#include "elf_module.h"
+
+#ifndef MODNAME
+#define MODNAME "umh_elf_test"
+#endif
+
+ELF_MODULE_NAME(MODNAME);
+ELF_MODULE_DESCRIPTION("ELF modules selftest program");
+ELF_MODULE_LICENSE("GPL");
+ELF_MODULE_VERSION("1.0");
+ELF_MODULE_ALIAS("umh-elf-test-alias-" MODNAME);
+
+static const char *arg(int argc, char **argv, const char *key)
+{
+	size_t n = strlen(key);
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strncmp(argv[i], key, n) && argv[i][n] == '=')
+			return argv[i] + n + 1;
+	return NULL;
+}
+
+static void wait_forever(void)
+{
+	for (;;)
+		pause();
+}
+
+static int is_pipe(int fd, int acc)
+{
+	struct stat st;
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl >= 0 && (fl & O_ACCMODE) == acc && !fstat(fd, &st) &&
+	       S_ISFIFO(st.st_mode);
+}
+
+static int envcheck(char **argv)
+{
+	const char *v;
+	char cwd[64];
+
+	if (strcmp(argv[0], MODNAME))
+		return 101;
+	v = getenv("HOME");
+	if (!v || strcmp(v, "/"))
+		return 102;
+	v = getenv("PATH");
+	if (!v || strcmp(v, "/sbin:/bin:/usr/sbin:/usr/bin"))
+		return 103;
+	v = getenv("NOTIFY_FD");
+	if (!v || strcmp(v, "3"))
+		return 104;
+	v = getenv("MODULE_NAME");
+	if (!v || strcmp(v, MODNAME))
+		return 105;
+	if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/"))
+		return 106;
+	if (!is_pipe(0, O_RDONLY))
+		return 107;
+	if (!is_pipe(1, O_WRONLY))
+		return 108;
+	if (!is_pipe(2, O_WRONLY))
+		return 109;
+	if (!is_pipe(3, O_WRONLY))
+		return 110;
+	if (fcntl(4, F_GETFD) != -1)
+		return 111;
+	if (getuid() != 0 || geteuid() != 0)
+		return 112;
+	if (isatty(0) || isatty(1) || isatty(2))
+		return 113;
+	return 0;
+}
+
+static int daemonize(void)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(p))
+		return 1;
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (!pid) {
+		close(p[0]);
+		setsid();
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		close(p[1]);
+		wait_forever();
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1)
+		return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = arg(argc, argv, "mode");
+	const char *v;
+	int i;
+
+	v = arg(argc, argv, "delay_ms");
+	if (v) {
+		struct timespec ts = { atoi(v) / 1000, (atoi(v) % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+	v = arg(argc, argv, "say");
+	if (v)
+		fprintf(stderr, "%s\n", v);
+	v = arg(argc, argv, "status");
+	if (v) {
+		char line[256];
+
+		snprintf(line, sizeof(line), "STATUS=%s\n", v);
+		elf_module_notify(line);
+	}
+	v = arg(argc, argv, "exit");
+	if (v)
+		return atoi(v);
+	v = arg(argc, argv, "signal");
+	if (v) {
+		signal(atoi(v), SIG_DFL);
+		raise(atoi(v));
+		return 99;
+	}
+	if (!mode || !strcmp(mode, "oneshot"))
+		return 0;
+	if (!strcmp(mode, "ready")) {
+		elf_module_ready();
+		wait_forever();
+	}
+	if (!strcmp(mode, "readyexit")) {
+		elf_module_ready();
+		usleep(200000);
+		return 0;
+	}
+	if (!strcmp(mode, "never"))
+		wait_forever();
+	if (!strcmp(mode, "ignoreterm")) {
+		signal(SIGTERM, SIG_IGN);
+		elf_module_ready();
+		wait_forever();
+	}
+	if (!strcmp(mode, "daemon"))
+		return daemonize();
+	if (!strcmp(mode, "envcheck")) {
+		i = envcheck(argv);
+		if (i)
+			fprintf(stderr, "envcheck failed: %d\n", i);
+		return i;
+	}
+	if (!strcmp(mode, "args")) {
+		for (i = 0; i < argc; i++)
+			fprintf(stderr, "argv[%d]=<%s>\n", i, argv[i]);
+		return 0;
+	}
+	fprintf(stderr, "unknown mode %s\n", mode);
+	return 98;
+}
