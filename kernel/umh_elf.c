@@ -38,6 +38,8 @@
 
 /* How often rmmod re-sends SIGKILL to catch processes forked meanwhile. */
 #define UMH_ELF_KILL_RETRY	(HZ / 10)
+/* Entries of the environment, with the terminating NULL. */
+#define UMH_ELF_ENV_MAX		5
 /* Reads of one pipe per run of the event work before it yields. */
 #define UMH_ELF_DRAIN_ROUNDS	64
 
@@ -223,8 +225,8 @@ static int umh_elf_wait_status(struct task_struct *task)
 static void umh_elf_log_errline(struct umh_elf_proc *proc)
 {
 	if (proc->errlen && __ratelimit(&proc->ratelimit))
-		printk(KERN_INFO "%s: %.*s\n", proc->name, (int)proc->errlen,
-		       proc->errline);
+		pr_info("%s: %.*s\n", proc->name, (int)proc->errlen,
+			proc->errline);
 	proc->errlen = 0;
 }
 
@@ -431,8 +433,7 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 		  char **argv)
 {
-	char *envp[] = { "HOME=/", "PATH=/sbin:/bin:/usr/sbin:/usr/bin",
-			 "NOTIFY_FD=3", NULL, NULL };
+	char *envp[UMH_ELF_ENV_MAX];
 	struct subprocess_info *info;
 	struct vfsmount *mnt;
 	int err;
@@ -440,7 +441,11 @@ int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 	mnt = umh_elf_get_mnt();
 	if (IS_ERR(mnt))
 		return PTR_ERR(mnt);
+	envp[0] = "HOME=/";
+	envp[1] = "PATH=/sbin:/bin:/usr/sbin:/usr/bin";
+	envp[2] = "NOTIFY_FD=3";
 	envp[3] = kasprintf(GFP_KERNEL, "MODULE_NAME=%s", proc->name);
+	envp[4] = NULL;
 	if (!envp[3])
 		return -ENOMEM;
 

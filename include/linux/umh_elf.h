@@ -91,7 +91,7 @@ struct umh_elf_proc {
 	struct work_struct work;
 	wait_queue_head_t wq;
 
-	spinlock_t lock;
+	spinlock_t lock;		/* see @lock above */
 	bool ready;
 	bool exited;
 	int exit_status;

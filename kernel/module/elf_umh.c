@@ -274,8 +274,13 @@ static int elf_umh_check_image(const struct load_info *info,
 	return err;
 }
 
-#define ELF_UMH_CAP(c) [CAP_##c] = #c
-static const char * const elf_umh_cap_names[CAP_LAST_CAP + 1] = {
+struct elf_umh_cap_name {
+	int cap;
+	const char *name;
+};
+
+#define ELF_UMH_CAP(c)	{ CAP_##c, #c }
+static const struct elf_umh_cap_name elf_umh_caps[] = {
 	ELF_UMH_CAP(CHOWN), ELF_UMH_CAP(DAC_OVERRIDE),
 	ELF_UMH_CAP(DAC_READ_SEARCH), ELF_UMH_CAP(FOWNER),
 	ELF_UMH_CAP(FSETID), ELF_UMH_CAP(KILL), ELF_UMH_CAP(SETGID),
@@ -297,19 +302,20 @@ static const char * const elf_umh_cap_names[CAP_LAST_CAP + 1] = {
 	ELF_UMH_CAP(CHECKPOINT_RESTORE),
 };
 
+static_assert(ARRAY_SIZE(elf_umh_caps) == CAP_LAST_CAP + 1);
+
+/* A capability by its name, with or without "cap_", in any case. */
 static int elf_umh_cap_by_name(const char *name, size_t len)
 {
-	int cap;
+	const struct elf_umh_cap_name *c;
 
 	if (len > 4 && !strncasecmp(name, "cap_", 4)) {
 		name += 4;
 		len -= 4;
 	}
-	for (cap = 0; cap <= CAP_LAST_CAP; cap++)
-		if (elf_umh_cap_names[cap] &&
-		    strlen(elf_umh_cap_names[cap]) == len &&
-		    !strncasecmp(elf_umh_cap_names[cap], name, len))
-			return cap;
+	for (c = elf_umh_caps; c < elf_umh_caps + ARRAY_SIZE(elf_umh_caps); c++)
+		if (strlen(c->name) == len && !strncasecmp(c->name, name, len))
+			return c->cap;
 	return -EINVAL;
 }
 
@@ -429,10 +435,16 @@ static ssize_t elf_status_show(struct module_attribute *mattr,
 	return sysfs_emit(buf, "%s\n", status);
 }
 
-static struct module_attribute elf_attr_pid = __ATTR(pid, 0444, elf_pid_show, NULL);
-static struct module_attribute elf_attr_sha256 = __ATTR(sha256, 0444, elf_sha256_show, NULL);
-static struct module_attribute elf_attr_signed = __ATTR(signed, 0444, elf_signed_show, NULL);
-static struct module_attribute elf_attr_status = __ATTR(status, 0444, elf_status_show, NULL);
+#define ELF_UMH_ATTR(_var, _name, _show)			\
+	struct module_attribute _var = {			\
+		.attr = { .name = _name, .mode = 0444 },	\
+		.show = _show,					\
+	}
+
+static ELF_UMH_ATTR(elf_attr_pid, "pid", elf_pid_show);
+static ELF_UMH_ATTR(elf_attr_sha256, "sha256", elf_sha256_show);
+static ELF_UMH_ATTR(elf_attr_signed, "signed", elf_signed_show);
+static ELF_UMH_ATTR(elf_attr_status, "status", elf_status_show);
 
 static struct attribute *elf_umh_attrs[] = {
 	&elf_attr_pid.attr,

@@ -1,0 +1,1444 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests for ELF modules: statically linked user-space programs that
+ * init_module() and finit_module() accept as modules and run as supervised
+ * processes (see Documentation/admin-guide/elf-modules.rst).
+ *
+ * The program loaded is test_module.c, built as umh_elf_test.ko and
+ * umh_elf_test2.ko; its parameters choose what it does.  The tests run as
+ * root, with module signatures not enforced, and expect what the project's
+ * test guest provides:
+ *
+ *	/lib/modules/$(uname -r)/extra/umh_elf_test.ko		signed
+ *	/lib/modules/$(uname -r)/extra/umh_elf_test2.ko		signed
+ *	/lib/modules/$(uname -r)/extra/umh_elf_regular.ko	a regular module
+ *	/opt/umh_elf/umh_elf_test.unsigned.ko	the same program, unsigned
+ *	/opt/umh_elf/umh_elf_test.sha256	its SHA-256, in hex
+ *	/sbin/{modprobe,rmmod,lsmod,modinfo}	kmod, with depmod run
+ *
+ * They check what a user sees: the result of the load and unload
+ * syscalls, /proc/modules, /sys/module/NAME, the module's processes in
+ * /proc and the kernel log in /dev/kmsg.  The bad_image tests feed
+ * init_module() broken copies of the unsigned program and expect each to
+ * be rejected for the right reason.
+ *
+ * Each test starts with none of the test modules loaded and the timeout
+ * parameters at their defaults, and leaves things that way, also after a
+ * failed assertion.  The kernel log of a failed test is printed with it.
+ */
+#define _GNU_SOURCE
+#include <byteswap.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+
+#define MOD		"umh_elf_test"
+#define MOD2		"umh_elf_test2"
+#define REGULAR		"umh_elf_regular"
+#define MOD_ALIAS	"umh-elf-test-alias-" MOD
+#define MOD_DESCRIPTION	"ELF modules selftest program"
+
+#define UNSIGNED_KO	"/opt/umh_elf/umh_elf_test.unsigned.ko"
+#define SHA256_FILE	"/opt/umh_elf/umh_elf_test.sha256"
+
+#define PARAMS_DIR	"/sys/module/module/parameters/"
+#define READY_TIMEOUT	PARAMS_DIR "elf_ready_timeout_ms"
+#define STOP_TIMEOUT	PARAMS_DIR "elf_stop_timeout_ms"
+#define READY_TIMEOUT_DEFAULT	"30000"
+#define STOP_TIMEOUT_DEFAULT	"5000"
+
+/* Debian's kmod; busybox has applets of the same names in /bin. */
+#define MODPROBE	"/sbin/modprobe"
+#define RMMOD		"/sbin/rmmod"
+#define LSMOD		"/sbin/lsmod"
+#define MODINFO		"/sbin/modinfo"
+
+/* Bounded waits: up to POLL_TRIES polls, POLL_US apart (5 s in all). */
+#define POLL_TRIES	50
+#define POLL_US		100000
+
+/*
+ * Per test, in seconds: above the default ready timeout (30 s), so that a
+ * load that never settles fails in the test with ETIMEDOUT rather than
+ * being cut short by the harness.
+ */
+#define TEST_TIMEOUT	60
+
+/* Processes started at once by concurrent_modprobe_one_process. */
+#define CONCURRENT	20
+
+/* An ELF machine that is not this one. */
+#ifdef __aarch64__
+#define OTHER_MACHINE	EM_X86_64
+#else
+#define OTHER_MACHINE	EM_AARCH64
+#endif
+
+/* Evaluate @cond until it is true, for at most about 5 s; its last value. */
+#define WAIT_UNTIL(cond) ({						\
+	bool __met = false;						\
+	int __try;							\
+									\
+	for (__try = 0; __try <= POLL_TRIES; __try++) {			\
+		if (cond) {						\
+			__met = true;					\
+			break;						\
+		}							\
+		if (__try < POLL_TRIES)					\
+			usleep(POLL_US);				\
+	}								\
+	__met;								\
+})
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* The module syscalls, returning 0 or -errno. */
+
+static int load_fd(int fd, const char *params)
+{
+	return syscall(__NR_finit_module, fd, params, 0) ? -errno : 0;
+}
+
+static int load_path(const char *path, const char *params)
+{
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = load_fd(fd, params);
+	close(fd);
+	return ret;
+}
+
+static void ko_path(char *buf, size_t size, const char *name)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		strcpy(u.release, "unknown");
+	snprintf(buf, size, "/lib/modules/%s/extra/%s.ko", u.release, name);
+}
+
+/* Load the signed NAME.ko installed in /lib/modules. */
+static int load_ko(const char *name, const char *params)
+{
+	char path[PATH_MAX];
+
+	ko_path(path, sizeof(path), name);
+	return load_path(path, params);
+}
+
+static int load_image(const void *image, size_t len, const char *params)
+{
+	return syscall(__NR_init_module, image, len, params) ? -errno : 0;
+}
+
+static int unload(const char *name)
+{
+	return syscall(__NR_delete_module, name, O_NONBLOCK) ? -errno : 0;
+}
+
+/* Files */
+
+/*
+ * Read a small text file into @buf, without its trailing newline.  Returns
+ * the length, or -errno with @buf holding "<error: ...>".
+ */
+static int read_text(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		goto fail;
+	n = read(fd, buf, size - 1);
+	if (n < 0) {
+		err = errno;
+		close(fd);
+		errno = err;
+		goto fail;
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return n;
+fail:
+	err = errno;
+	snprintf(buf, size, "<error: %s>", strerror(err));
+	return -err;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	ssize_t n;
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, len);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != len)
+		err = -EIO;
+	close(fd);
+	return err;
+}
+
+/* Read a whole file into a buffer to free(); NULL on error. */
+static void *read_all(const char *path, size_t *len)
+{
+	size_t size = 0, used = 0;
+	char *buf = NULL, *p;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		if (used == size) {
+			size = size ? size * 2 : 1 << 20;
+			p = realloc(buf, size);
+			if (!p)
+				goto fail;
+			buf = p;
+		}
+		n = read(fd, buf + used, size - used);
+		if (n < 0)
+			goto fail;
+		if (!n)
+			break;
+		used += n;
+	}
+	close(fd);
+	*len = used;
+	return buf;
+fail:
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* /sys/module/@mod/@attr into @buf; returns @buf, "<error: ...>" if none. */
+static const char *attr(const char *mod, const char *name, char *buf,
+			size_t size)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/%s", mod, name);
+	read_text(path, buf, size);
+	return buf;
+}
+
+/* The pid in /sys/module/@mod/elf/pid, or -1. */
+static pid_t elf_pid(const char *mod)
+{
+	char buf[32];
+	char *end;
+	long pid;
+
+	attr(mod, "elf/pid", buf, sizeof(buf));
+	pid = strtol(buf, &end, 10);
+	if (end == buf || *end || pid <= 0)
+		return -1;
+	return pid;
+}
+
+/* Does @text have a line starting with @prefix? */
+static bool has_line(const char *text, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	const char *line = text;
+
+	while (line) {
+		if (!strncmp(line, prefix, n))
+			return true;
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return false;
+}
+
+/* Modules */
+
+static bool module_listed(const char *name)
+{
+	char want[128];
+	bool found = false;
+	char *line = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	snprintf(want, sizeof(want), "%s ", name);
+	f = fopen("/proc/modules", "re");
+	if (!f)
+		return false;
+	while (getline(&line, &size, f) > 0)
+		if (!strncmp(line, want, strlen(want))) {
+			found = true;
+			break;
+		}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+static bool module_in_sysfs(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return !access(path, F_OK);
+}
+
+static bool module_gone(const char *name)
+{
+	return !module_listed(name) && !module_in_sysfs(name);
+}
+
+/* Processes */
+
+/*
+ * Find the processes whose comm is @comm and that have not exited yet
+ * (zombies and processes on their way out do not count).  This program is
+ * left out: its own comm is umh_elf_test too, so the processes of the
+ * module are told apart by their executable.  Stores up to @max pids in
+ * @pids and returns how many there are.
+ */
+static int find_procs(const char *comm, pid_t *pids, int max)
+{
+	struct stat self, exe;
+	struct dirent *de;
+	int count = 0;
+	DIR *dir;
+
+	if (stat("/proc/self/exe", &self))
+		return -1;
+	dir = opendir("/proc");
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir))) {
+		char path[64], buf[512], *lp, *rp;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if (read_text(path, buf, sizeof(buf)) <= 0)
+			continue;
+		/* "pid (comm) state ...": comm may hold spaces and ')'. */
+		lp = strchr(buf, '(');
+		rp = strrchr(buf, ')');
+		if (!lp || !rp || rp < lp || !rp[1] || !rp[2])
+			continue;
+		*rp = '\0';
+		if (strcmp(lp + 1, comm))
+			continue;
+		if (rp[2] == 'Z' || rp[2] == 'X' || rp[2] == 'x')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/exe", de->d_name);
+		if (stat(path, &exe))
+			continue;	/* exiting, or a kernel thread */
+		if (exe.st_dev == self.st_dev && exe.st_ino == self.st_ino)
+			continue;
+		if (count < max)
+			pids[count] = atoi(de->d_name);
+		count++;
+	}
+	closedir(dir);
+	return count;
+}
+
+static int count_procs(const char *comm)
+{
+	return find_procs(comm, NULL, 0);
+}
+
+/* The one process with @comm, or -1 if there is not exactly one. */
+static pid_t the_proc(const char *comm)
+{
+	pid_t pid;
+
+	return find_procs(comm, &pid, 1) == 1 ? pid : -1;
+}
+
+static void kill_procs(const char *comm)
+{
+	pid_t pids[64];
+	int i, n;
+
+	n = find_procs(comm, pids, 64);
+	for (i = 0; i < n && i < 64; i++)
+		kill(pids[i], SIGKILL);
+}
+
+static bool proc_gone(pid_t pid)
+{
+	return kill(pid, 0) && errno == ESRCH;
+}
+
+/* Kernel log */
+
+/*
+ * The messages logged to /dev/kmsg since the test began, one a line, as
+ * collected so far.
+ */
+struct kmsg {
+	int fd;
+	char *text;
+	size_t len, size;
+};
+
+static int kmsg_open(struct kmsg *k)
+{
+	k->text = NULL;
+	k->len = k->size = 0;
+	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (k->fd < 0)
+		return -errno;
+	if (lseek(k->fd, 0, SEEK_END) < 0)
+		return -errno;
+	return 0;
+}
+
+static void kmsg_append(struct kmsg *k, const char *msg, size_t len)
+{
+	char *p;
+
+	if (k->len + len + 2 > k->size) {
+		size_t size = (k->len + len + 2) * 2;
+
+		p = realloc(k->text, size);
+		if (!p)
+			return;
+		k->text = p;
+		k->size = size;
+	}
+	memcpy(k->text + k->len, msg, len);
+	k->len += len;
+	k->text[k->len++] = '\n';
+	k->text[k->len] = '\0';
+}
+
+/* Read the records logged since the last call. */
+static void kmsg_collect(struct kmsg *k)
+{
+	char rec[8192];
+	char *msg, *end;
+	ssize_t n;
+
+	if (k->fd < 0)
+		return;
+	for (;;) {
+		n = read(k->fd, rec, sizeof(rec) - 1);
+		if (n < 0 && (errno == EPIPE || errno == EINTR))
+			continue;	/* records were overwritten: go on */
+		if (n <= 0)
+			break;		/* EAGAIN: nothing more for now */
+		rec[n] = '\0';
+		/* "prio,seq,usec,flags;message\n" then " KEY=value" lines */
+		msg = strchr(rec, ';');
+		if (!msg)
+			continue;
+		msg++;
+		end = strchr(msg, '\n');
+		kmsg_append(k, msg, end ? (size_t)(end - msg) : strlen(msg));
+	}
+}
+
+/* How many messages since the test began contain @needle. */
+static int kmsg_count(struct kmsg *k, const char *needle)
+{
+	const char *p;
+	int count = 0;
+
+	kmsg_collect(k);
+	for (p = k->text; p && (p = strstr(p, needle)); count++) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return count;
+}
+
+/* Wait a bounded time for a message containing @needle. */
+static bool kmsg_wait(struct kmsg *k, const char *needle)
+{
+	return WAIT_UNTIL(kmsg_count(k, needle) > 0);
+}
+
+static void kmsg_dump(struct kmsg *k)
+{
+	const char *line, *end;
+
+	kmsg_collect(k);
+	fprintf(stderr, "# kernel log during the test:\n");
+	for (line = k->text; line && *line; line = end + 1) {
+		end = strchr(line, '\n');
+		if (!end)
+			break;
+		fprintf(stderr, "#   %.*s\n", (int)(end - line), line);
+	}
+}
+
+static void kmsg_close(struct kmsg *k)
+{
+	if (k->fd >= 0)
+		close(k->fd);
+	k->fd = -1;
+	free(k->text);
+	k->text = NULL;
+}
+
+/* Commands */
+
+static void read_memfd(int fd, char *buf, size_t size)
+{
+	ssize_t n;
+
+	n = pread(fd, buf, size - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/*
+ * Run @path with the arguments that follow, up to a NULL; argv[0] is
+ * @path.  Puts what it writes to stdout in @out, if not NULL.  Returns its
+ * exit status, or -1 if it could not be run or was killed; when that is
+ * not 0, logs what it wrote to stderr.
+ */
+static int __attribute__((sentinel))
+__run(struct __test_metadata *_metadata, char *out, size_t size,
+      const char *path, ...)
+{
+	char *argv[16], errbuf[1024];
+	int outfd, errfd, status, ret = -1;
+	va_list ap;
+	pid_t pid;
+	int argc = 0;
+
+	argv[argc++] = (char *)path;
+	va_start(ap, path);
+	while (argc < 15 && (argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+
+	outfd = memfd_create("stdout", MFD_CLOEXEC);
+	errfd = memfd_create("stderr", MFD_CLOEXEC);
+	if (outfd < 0 || errfd < 0)
+		goto out;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		goto out;
+	if (!pid) {
+		int null = open("/dev/null", O_RDONLY);
+
+		if (null < 0 || dup2(null, 0) < 0 || dup2(outfd, 1) < 0 ||
+		    dup2(errfd, 2) < 0)
+			_exit(126);
+		execv(path, argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		goto out;
+	if (WIFEXITED(status))
+		ret = WEXITSTATUS(status);
+	if (out)
+		read_memfd(outfd, out, size);
+	if (ret) {
+		read_memfd(errfd, errbuf, sizeof(errbuf));
+		TH_LOG("%s %s: %s %d; stderr: %s", path,
+		       argc > 1 ? argv[1] : "",
+		       WIFSIGNALED(status) ? "killed by signal" : "exit status",
+		       WIFSIGNALED(status) ? WTERMSIG(status) : ret, errbuf);
+	}
+out:
+	if (outfd >= 0)
+		close(outfd);
+	if (errfd >= 0)
+		close(errfd);
+	return ret;
+}
+
+#define run(...)	__run(_metadata, NULL, 0, __VA_ARGS__, NULL)
+#define run_out(out, ...) \
+	__run(_metadata, out, sizeof(out), __VA_ARGS__, NULL)
+
+/* The environment of each test */
+
+static const char * const test_modules[] = { MOD, MOD2, REGULAR };
+static const char * const test_comms[] = { MOD, MOD2 };
+
+/*
+ * Put things back the way a test expects to find them: the timeouts at
+ * their defaults, the test modules unloaded, no processes of them left.
+ */
+static void env_reset(void)
+{
+	unsigned int i;
+
+	write_text(READY_TIMEOUT, READY_TIMEOUT_DEFAULT);
+	write_text(STOP_TIMEOUT, STOP_TIMEOUT_DEFAULT);
+	for (i = 0; i < ARRAY_SIZE(test_modules); i++)
+		if (!module_gone(test_modules[i]))
+			unload(test_modules[i]);
+	for (i = 0; i < ARRAY_SIZE(test_modules); i++)
+		WAIT_UNTIL(module_gone(test_modules[i]));
+	for (i = 0; i < ARRAY_SIZE(test_comms); i++) {
+		kill_procs(test_comms[i]);
+		WAIT_UNTIL(count_procs(test_comms[i]) <= 0);
+	}
+}
+
+/* Returns false if the test is to be skipped. */
+static bool env_setup(struct __test_metadata *_metadata, struct kmsg *log)
+{
+	char buf[64];
+	unsigned int i;
+
+	log->fd = -1;
+	log->text = NULL;
+	if (geteuid())
+		return false;
+	ASSERT_EQ(0, access(READY_TIMEOUT, F_OK))
+		TH_LOG("%s: %s: is CONFIG_ELF_MODULES set?", READY_TIMEOUT,
+		       strerror(errno));
+
+	env_reset();
+	for (i = 0; i < ARRAY_SIZE(test_modules); i++)
+		ASSERT_TRUE(module_gone(test_modules[i]))
+			TH_LOG("%s is still loaded and will not unload",
+			       test_modules[i]);
+	for (i = 0; i < ARRAY_SIZE(test_comms); i++)
+		ASSERT_EQ(0, count_procs(test_comms[i]))
+			TH_LOG("processes named %s are left", test_comms[i]);
+	read_text(READY_TIMEOUT, buf, sizeof(buf));
+	ASSERT_STREQ(READY_TIMEOUT_DEFAULT, buf);
+	read_text(STOP_TIMEOUT, buf, sizeof(buf));
+	ASSERT_STREQ(STOP_TIMEOUT_DEFAULT, buf);
+
+	ASSERT_EQ(0, kmsg_open(log))
+		TH_LOG("/dev/kmsg: %s", strerror(errno));
+	return true;
+}
+
+static void env_teardown(struct __test_metadata *_metadata, struct kmsg *log)
+{
+	if (_metadata->exit_code == KSFT_FAIL)
+		kmsg_dump(log);
+	env_reset();
+	kmsg_close(log);
+}
+
+FIXTURE(umh_elf) {
+	struct kmsg log;
+};
+
+FIXTURE_SETUP(umh_elf)
+{
+	if (!env_setup(_metadata, &self->log))
+		SKIP(return, "must be run as root");
+}
+
+FIXTURE_TEARDOWN(umh_elf)
+{
+	env_teardown(_metadata, &self->log);
+}
+
+/* Main process exits 0 with nothing else holding fd 3: done, nothing kept. */
+TEST_F_TIMEOUT(umh_elf, oneshot_returns_0_and_leaves_nothing, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(MOD, "mode=oneshot"));
+	EXPECT_FALSE(module_listed(MOD));
+	EXPECT_FALSE(module_in_sysfs(MOD));
+	EXPECT_EQ(0, count_procs(MOD));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " MOD ": started pid "));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " MOD ": stopped (exit 0)"));
+}
+
+TEST_F_TIMEOUT(umh_elf, ready_module_is_live, TEST_TIMEOUT)
+{
+	char buf[256], sha[128], comm[64], want[512], path[64];
+	pid_t pid;
+
+	ASSERT_LT(0, read_text(SHA256_FILE, sha, sizeof(sha)))
+		TH_LOG("%s: %s", SHA256_FILE, sha);
+	ASSERT_EQ(64, strlen(sha));
+	read_text("/proc/self/comm", comm, sizeof(comm));
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=ready status=hello"));
+	ASSERT_TRUE(module_listed(MOD));
+	ASSERT_STREQ("live", attr(MOD, "initstate", buf, sizeof(buf)));
+	ASSERT_STREQ("0", attr(MOD, "refcnt", buf, sizeof(buf)));
+
+	pid = elf_pid(MOD);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, kill(pid, 0));
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	read_text(path, buf, sizeof(buf));
+	ASSERT_STREQ(MOD, buf);
+	EXPECT_EQ(1, count_procs(MOD));
+
+	EXPECT_STREQ("1", attr(MOD, "elf/signed", buf, sizeof(buf)));
+	EXPECT_STREQ(sha, attr(MOD, "elf/sha256", buf, sizeof(buf)));
+	EXPECT_STREQ("hello", attr(MOD, "elf/status", buf, sizeof(buf)));
+
+	snprintf(want, sizeof(want),
+		 "elf-module %s: started pid %d, sha256 %s, signed, by %s[%d]",
+		 MOD, pid, sha, comm, getpid());
+	EXPECT_TRUE(kmsg_wait(&self->log, want))
+		TH_LOG("no \"%s\" in the kernel log", want);
+
+	ASSERT_EQ(0, unload(MOD));
+	EXPECT_TRUE(WAIT_UNTIL(proc_gone(pid)))
+		TH_LOG("process %d survived rmmod", pid);
+	EXPECT_FALSE(module_in_sysfs(MOD));
+	EXPECT_FALSE(module_listed(MOD));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " MOD ": stopped (rmmod)"));
+}
+
+TEST_F_TIMEOUT(umh_elf, unsigned_load_says_unsigned, TEST_TIMEOUT)
+{
+	char buf[256], sha[128];
+
+	ASSERT_LT(0, read_text(SHA256_FILE, sha, sizeof(sha)))
+		TH_LOG("%s: %s", SHA256_FILE, sha);
+
+	ASSERT_EQ(0, load_path(UNSIGNED_KO, "mode=ready"));
+	ASSERT_TRUE(module_listed(MOD));
+	ASSERT_STREQ("live", attr(MOD, "initstate", buf, sizeof(buf)));
+	EXPECT_STREQ("0", attr(MOD, "elf/signed", buf, sizeof(buf)));
+	EXPECT_STREQ(sha, attr(MOD, "elf/sha256", buf, sizeof(buf)));
+	EXPECT_TRUE(kmsg_wait(&self->log, ", unsigned, by "));
+	EXPECT_EQ(0, kmsg_count(&self->log, ", signed, by "));
+	EXPECT_EQ(0, unload(MOD));
+}
+
+TEST_F_TIMEOUT(umh_elf, exit_status_is_errno, TEST_TIMEOUT)
+{
+	ASSERT_EQ(-ENODEV, load_ko(MOD, "exit=19"));
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_EQ(0, count_procs(MOD));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " MOD ": stopped (exit 19)"));
+}
+
+TEST_F_TIMEOUT(umh_elf, signal_is_echild, TEST_TIMEOUT)
+{
+	ASSERT_EQ(-ECHILD, load_ko(MOD, "signal=11"));
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_EQ(0, count_procs(MOD));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " MOD ": stopped (signal 11)"));
+}
+
+TEST_F_TIMEOUT(umh_elf, ready_timeout, TEST_TIMEOUT)
+{
+	long long start, took;
+	int ret;
+
+	ASSERT_EQ(0, write_text(READY_TIMEOUT, "1000"));
+	start = now_ms();
+	ret = load_ko(MOD, "mode=never");
+	took = now_ms() - start;
+	ASSERT_EQ(-ETIMEDOUT, ret);
+	EXPECT_LE(900, took);
+	EXPECT_GT(10000, took) TH_LOG("elf_ready_timeout_ms was not used");
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_EQ(0, count_procs(MOD));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " MOD ": stopped (timeout)"));
+	EXPECT_EQ(0, write_text(READY_TIMEOUT, READY_TIMEOUT_DEFAULT));
+}
+
+/* Main exits 0 while a forked child holds fd 3: loaded until it is gone. */
+TEST_F_TIMEOUT(umh_elf, daemon_stays_until_child_gone, TEST_TIMEOUT)
+{
+	char buf[64];
+	pid_t main_pid, child = -1;
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=daemon"));
+	ASSERT_TRUE(module_listed(MOD));
+	ASSERT_STREQ("live", attr(MOD, "initstate", buf, sizeof(buf)));
+	main_pid = elf_pid(MOD);
+
+	/* The main process has exited; the child is left. */
+	ASSERT_TRUE(WAIT_UNTIL((child = the_proc(MOD)) > 0))
+		TH_LOG("%d processes named %s", count_procs(MOD), MOD);
+	ASSERT_NE(main_pid, child);
+	usleep(300000);
+	ASSERT_TRUE(module_listed(MOD))
+		TH_LOG("module gone while its daemon runs");
+	ASSERT_STREQ("live", attr(MOD, "initstate", buf, sizeof(buf)));
+
+	ASSERT_EQ(0, kill(child, SIGKILL));
+	EXPECT_TRUE(WAIT_UNTIL(module_gone(MOD)))
+		TH_LOG("module still loaded after its daemon was killed");
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " MOD ": stopped ("));
+}
+
+TEST_F_TIMEOUT(umh_elf, rmmod_sigkill_after_stop_timeout, TEST_TIMEOUT)
+{
+	long long start, took;
+	pid_t pid;
+
+	ASSERT_EQ(0, write_text(STOP_TIMEOUT, "300"));
+	ASSERT_EQ(0, load_ko(MOD, "mode=ignoreterm"));
+	pid = elf_pid(MOD);
+	ASSERT_LT(0, pid);
+
+	start = now_ms();
+	ASSERT_EQ(0, unload(MOD));
+	took = now_ms() - start;
+	/* SIGTERM is ignored: only SIGKILL, after the timeout, ends it. */
+	EXPECT_LE(250, took);
+	EXPECT_GT(4000, took) TH_LOG("elf_stop_timeout_ms was not used");
+	EXPECT_TRUE(WAIT_UNTIL(proc_gone(pid)))
+		TH_LOG("process %d survived rmmod", pid);
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " MOD ": stopped (rmmod)"));
+	EXPECT_EQ(0, write_text(STOP_TIMEOUT, STOP_TIMEOUT_DEFAULT));
+}
+
+TEST_F_TIMEOUT(umh_elf, killed_module_disappears, TEST_TIMEOUT)
+{
+	pid_t pid;
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=ready"));
+	pid = elf_pid(MOD);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	EXPECT_TRUE(WAIT_UNTIL(!module_listed(MOD)));
+	EXPECT_TRUE(WAIT_UNTIL(!module_in_sysfs(MOD)));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " MOD ": stopped (signal 9)"));
+}
+
+TEST_F_TIMEOUT(umh_elf, readyexit_disappears_on_its_own, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(MOD, "mode=readyexit"));
+	EXPECT_TRUE(WAIT_UNTIL(module_gone(MOD)));
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(MOD) == 0));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " MOD ": stopped (exit 0)"));
+}
+
+TEST_F_TIMEOUT(umh_elf, params_reach_argv, TEST_TIMEOUT)
+{
+	static const char * const lines[] = {
+		MOD ": argv[0]=<" MOD ">",
+		MOD ": argv[1]=<mode=args>",
+		MOD ": argv[2]=<a=1>",
+		MOD ": argv[3]=<b=x y>",
+		MOD ": argv[4]=<c>",
+	};
+	unsigned int i;
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=args a=1 b=\"x y\" c"));
+	for (i = 0; i < ARRAY_SIZE(lines); i++)
+		EXPECT_TRUE(kmsg_wait(&self->log, lines[i]))
+			TH_LOG("no \"%s\" in the kernel log", lines[i]);
+	EXPECT_EQ(0, kmsg_count(&self->log, MOD ": argv[5]="));
+	EXPECT_TRUE(module_gone(MOD));
+}
+
+/* What test_module.c's envcheck found wrong, by its exit status. */
+static const char *envcheck_failure(int ret)
+{
+	static const char * const what[] = {
+		[1] = "argv[0] is not the module name",
+		[2] = "HOME is not /",
+		[3] = "PATH is not /sbin:/bin:/usr/sbin:/usr/bin",
+		[4] = "NOTIFY_FD is not 3",
+		[5] = "MODULE_NAME is not the module name",
+		[6] = "cwd is not /",
+		[7] = "fd 0 is not the read end of a pipe",
+		[8] = "fd 1 is not the write end of a pipe",
+		[9] = "fd 2 is not the write end of a pipe",
+		[10] = "fd 3 is not the write end of a pipe",
+		[11] = "fd 4 is open",
+		[12] = "not running as root",
+		[13] = "a tty among fds 0 to 2",
+	};
+	int check = -ret - 100;
+
+	if (check > 0 && check < (int)ARRAY_SIZE(what) && what[check])
+		return what[check];
+	return strerror(-ret);
+}
+
+TEST_F_TIMEOUT(umh_elf, environment_and_fds, TEST_TIMEOUT)
+{
+	int ret;
+
+	ret = load_ko(MOD, "mode=envcheck");
+	ASSERT_EQ(0, ret) TH_LOG("envcheck: %s", envcheck_failure(ret));
+	EXPECT_TRUE(module_gone(MOD));
+}
+
+TEST_F_TIMEOUT(umh_elf, stderr_reaches_kmsg, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(MOD, "mode=oneshot say=hello-from-stderr"));
+	EXPECT_TRUE(kmsg_wait(&self->log, MOD ": hello-from-stderr"));
+}
+
+TEST_F_TIMEOUT(umh_elf, duplicate_name_eexist, TEST_TIMEOUT)
+{
+	pid_t pid;
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=ready"));
+	pid = elf_pid(MOD);
+	ASSERT_LT(0, pid);
+	EXPECT_EQ(-EEXIST, load_ko(MOD, "mode=ready"));
+	EXPECT_EQ(-EEXIST, load_path(UNSIGNED_KO, "mode=ready"));
+	EXPECT_EQ(1, count_procs(MOD));
+	EXPECT_EQ(pid, elf_pid(MOD));
+	EXPECT_EQ(1, kmsg_count(&self->log, "elf-module " MOD ": started"));
+	EXPECT_EQ(0, unload(MOD));
+	EXPECT_TRUE(module_gone(MOD));
+}
+
+TEST_F_TIMEOUT(umh_elf, init_module_syscall_works, TEST_TIMEOUT)
+{
+	char buf[64];
+	size_t len;
+	void *image;
+	int ret;
+
+	image = read_all(UNSIGNED_KO, &len);
+	ASSERT_NE(NULL, image) TH_LOG("%s: %s", UNSIGNED_KO, strerror(errno));
+	ret = load_image(image, len, "mode=ready");
+	free(image);
+	ASSERT_EQ(0, ret);
+	ASSERT_TRUE(module_listed(MOD));
+	EXPECT_STREQ("live", attr(MOD, "initstate", buf, sizeof(buf)));
+	EXPECT_STREQ("0", attr(MOD, "elf/signed", buf, sizeof(buf)));
+	EXPECT_EQ(1, count_procs(MOD));
+	EXPECT_EQ(0, unload(MOD));
+	EXPECT_TRUE(module_gone(MOD));
+}
+
+/* Many modprobes at once: one of them loads it, the others find it loaded. */
+TEST_F_TIMEOUT(umh_elf, concurrent_modprobe_one_process, TEST_TIMEOUT)
+{
+	char *const argv[] = { MODPROBE, MOD, "mode=ready", "delay_ms=300",
+			       NULL };
+	pid_t pids[CONCURRENT];
+	int i, status, started = 0, failed = 0;
+	char buf[64];
+
+	fflush(stdout);
+	fflush(stderr);
+	for (i = 0; i < CONCURRENT; i++) {
+		pids[i] = fork();
+		if (!pids[i]) {
+			int null = open("/dev/null", O_RDWR);
+
+			if (null >= 0) {
+				dup2(null, 0);
+				dup2(null, 1);
+				dup2(null, 2);
+			}
+			execv(argv[0], argv);
+			_exit(127);
+		}
+		if (pids[i] > 0)
+			started++;
+	}
+	for (i = 0; i < CONCURRENT; i++) {
+		if (pids[i] <= 0)
+			continue;
+		if (waitpid(pids[i], &status, 0) != pids[i]) {
+			failed++;
+			continue;
+		}
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			TH_LOG("modprobe %d: status 0x%x", i, status);
+			failed++;
+		}
+	}
+	ASSERT_EQ(CONCURRENT, started);
+	EXPECT_EQ(0, failed);
+	ASSERT_TRUE(module_listed(MOD));
+	EXPECT_STREQ("live", attr(MOD, "initstate", buf, sizeof(buf)));
+	EXPECT_EQ(1, count_procs(MOD));
+	EXPECT_EQ(1, kmsg_count(&self->log, "elf-module " MOD ": started"));
+	EXPECT_EQ(0, unload(MOD));
+	EXPECT_TRUE(module_gone(MOD));
+}
+
+TEST_F_TIMEOUT(umh_elf, kmod_tools, TEST_TIMEOUT)
+{
+	char out[4096], buf[64];
+	pid_t pid;
+
+	ASSERT_EQ(0, run(MODPROBE, MOD, "mode=ready"));
+	ASSERT_TRUE(module_listed(MOD));
+	ASSERT_STREQ("live", attr(MOD, "initstate", buf, sizeof(buf)));
+	pid = elf_pid(MOD);
+
+	ASSERT_EQ(0, run_out(out, LSMOD));
+	EXPECT_TRUE(has_line(out, MOD " ")) TH_LOG("lsmod said:\n%s", out);
+
+	/* Loaded already: nothing to do, and nothing new is started. */
+	EXPECT_EQ(0, run(MODPROBE, MOD));
+	EXPECT_EQ(pid, elf_pid(MOD));
+
+	EXPECT_EQ(0, run_out(out, MODINFO, "-F", "description", MOD));
+	if (strchr(out, '\n'))
+		*strchr(out, '\n') = '\0';
+	EXPECT_STREQ(MOD_DESCRIPTION, out);
+
+	EXPECT_EQ(0, run(MODPROBE, MOD_ALIAS));
+	EXPECT_EQ(pid, elf_pid(MOD));
+	EXPECT_EQ(1, kmsg_count(&self->log, "elf-module " MOD ": started"));
+
+	ASSERT_EQ(0, run(RMMOD, MOD));
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_TRUE(WAIT_UNTIL(proc_gone(pid)));
+
+	/* The alias loads it too. */
+	EXPECT_EQ(0, run(MODPROBE, MOD_ALIAS, "mode=ready"));
+	EXPECT_TRUE(module_listed(MOD));
+	EXPECT_EQ(0, run(RMMOD, MOD));
+	EXPECT_TRUE(module_gone(MOD));
+
+	ASSERT_EQ(0, run(MODPROBE, MOD2, "mode=ready"));
+	ASSERT_TRUE(module_listed(MOD2));
+	EXPECT_STREQ("live", attr(MOD2, "initstate", buf, sizeof(buf)));
+	EXPECT_EQ(1, count_procs(MOD2));
+	EXPECT_EQ(0, run(MODPROBE, "-r", MOD2));
+	EXPECT_TRUE(module_gone(MOD2));
+	EXPECT_EQ(0, count_procs(MOD2));
+}
+
+TEST_F_TIMEOUT(umh_elf, regular_module_unchanged, TEST_TIMEOUT)
+{
+	char buf[64];
+
+	ASSERT_EQ(0, run(MODPROBE, REGULAR));
+	ASSERT_TRUE(module_listed(REGULAR));
+	EXPECT_STREQ("live", attr(REGULAR, "initstate", buf, sizeof(buf)));
+	EXPECT_NE(0, access("/sys/module/" REGULAR "/elf", F_OK));
+	EXPECT_EQ(0, kmsg_count(&self->log, "elf-module"));
+	EXPECT_EQ(0, run(RMMOD, REGULAR));
+	EXPECT_TRUE(module_gone(REGULAR));
+}
+
+TEST_F_TIMEOUT(umh_elf, params_too_long, TEST_TIMEOUT)
+{
+	size_t len = 200 * 1024;
+	char *params;
+	size_t i;
+	int ret;
+
+	params = malloc(len + 1);
+	ASSERT_NE(NULL, params);
+	for (i = 0; i < len; i += 2)
+		memcpy(params + i, "a ", 2);
+	params[len] = '\0';
+	ret = load_ko(MOD, params);
+	free(params);
+	EXPECT_TRUE(ret == -EINVAL || ret == -E2BIG)
+		TH_LOG("load returned %d (%s)", ret, strerror(-ret));
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_EQ(0, count_procs(MOD));
+}
+
+/*
+ * Broken images.  Each variant changes a copy of the unsigned program in
+ * memory; init_module() must fail with ENOEXEC, log why, and start
+ * nothing.
+ */
+
+struct image {
+	unsigned char *buf;
+	size_t len;
+};
+
+static Elf64_Ehdr *ehdr(struct image *img)
+{
+	return (Elf64_Ehdr *)img->buf;
+}
+
+/* Program header @i, or NULL if it is not inside the image. */
+static Elf64_Phdr *phdr(struct image *img, unsigned int i)
+{
+	Elf64_Ehdr *eh = ehdr(img);
+
+	if (i >= eh->e_phnum || eh->e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh->e_phoff > img->len ||
+	    (i + 1) * sizeof(Elf64_Phdr) > img->len - eh->e_phoff)
+		return NULL;
+	return (Elf64_Phdr *)(img->buf + eh->e_phoff) + i;
+}
+
+static Elf64_Shdr *shdr(struct image *img, unsigned int i)
+{
+	Elf64_Ehdr *eh = ehdr(img);
+
+	if (i >= eh->e_shnum || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh->e_shoff > img->len ||
+	    (i + 1) * sizeof(Elf64_Shdr) > img->len - eh->e_shoff)
+		return NULL;
+	return (Elf64_Shdr *)(img->buf + eh->e_shoff) + i;
+}
+
+static bool in_image(struct image *img, Elf64_Off off, Elf64_Xword size)
+{
+	return off <= img->len && size <= img->len - off;
+}
+
+/* The section named @name; *@sname is set to where its name is. */
+static Elf64_Shdr *find_section(struct image *img, const char *name,
+				char **sname)
+{
+	Elf64_Shdr *strtab = shdr(img, ehdr(img)->e_shstrndx), *sh;
+	unsigned int i;
+	char *names;
+
+	if (!strtab || !in_image(img, strtab->sh_offset, strtab->sh_size) ||
+	    !strtab->sh_size)
+		return NULL;
+	names = (char *)img->buf + strtab->sh_offset;
+	if (names[strtab->sh_size - 1])
+		return NULL;
+	for (i = 0; (sh = shdr(img, i)); i++) {
+		if (sh->sh_name >= strtab->sh_size ||
+		    strcmp(names + sh->sh_name, name))
+			continue;
+		if (!in_image(img, sh->sh_offset, sh->sh_size))
+			return NULL;
+		if (sname)
+			*sname = names + sh->sh_name;
+		return sh;
+	}
+	return NULL;
+}
+
+/*
+ * The .modinfo entry ("tag=value\0") that starts with @prefix, or equals
+ * it if @exact.
+ */
+static char *modinfo_entry(struct image *img, const char *prefix, bool exact)
+{
+	Elf64_Shdr *sh = find_section(img, ".modinfo", NULL);
+	char *p, *end;
+
+	if (!sh || !sh->sh_size)
+		return NULL;
+	p = (char *)img->buf + sh->sh_offset;
+	end = p + sh->sh_size;
+	if (end[-1])
+		return NULL;
+	for (; p < end; p += strlen(p) + 1)
+		if (exact ? !strcmp(p, prefix) :
+			    !strncmp(p, prefix, strlen(prefix)))
+			return p;
+	return NULL;
+}
+
+static int wrong_class(struct image *img)
+{
+	ehdr(img)->e_ident[EI_CLASS] = ELFCLASS32;
+	return 0;
+}
+
+static int wrong_byte_order(struct image *img)
+{
+	Elf64_Ehdr *eh = ehdr(img);
+
+	/*
+	 * Swap e_type as well, so that read big-endian it still says
+	 * ET_EXEC or ET_DYN and the image is taken as an ELF module.
+	 */
+	eh->e_ident[EI_DATA] = ELFDATA2MSB;
+	eh->e_type = bswap_16(eh->e_type);
+	return 0;
+}
+
+static int wrong_machine(struct image *img)
+{
+	ehdr(img)->e_machine = OTHER_MACHINE;
+	return 0;
+}
+
+static int phoff_beyond_file(struct image *img)
+{
+	ehdr(img)->e_phoff = img->len + 4096;
+	return 0;
+}
+
+static int phnum_huge(struct image *img)
+{
+	ehdr(img)->e_phnum = 0xffff;
+	return 0;
+}
+
+/* Shorter than an ELF header: not even taken as an ELF module. */
+static int truncated_40(struct image *img)
+{
+	img->len = 40;
+	return 0;
+}
+
+static int truncated_to_header(struct image *img)
+{
+	img->len = sizeof(Elf64_Ehdr);
+	return 0;
+}
+
+static int pt_interp(struct image *img)
+{
+	Elf64_Phdr *ph;
+	unsigned int i;
+
+	for (i = 0; (ph = phdr(img, i)); i++)
+		if (ph->p_type == PT_NOTE || ph->p_type == PT_GNU_STACK) {
+			ph->p_type = PT_INTERP;
+			return 0;
+		}
+	return -1;
+}
+
+static int no_pt_load(struct image *img)
+{
+	unsigned int i, n = 0;
+	Elf64_Phdr *ph;
+
+	for (i = 0; (ph = phdr(img, i)); i++)
+		if (ph->p_type == PT_LOAD) {
+			ph->p_type = PT_NULL;
+			n++;
+		}
+	return n ? 0 : -1;
+}
+
+static int load_offset_huge(struct image *img)
+{
+	Elf64_Phdr *ph;
+	unsigned int i;
+
+	for (i = 0; (ph = phdr(img, i)); i++)
+		if (ph->p_type == PT_LOAD) {
+			ph->p_offset = 1ULL << 62;
+			return 0;
+		}
+	return -1;
+}
+
+static int no_name(struct image *img)
+{
+	char *p = modinfo_entry(img, "name=", false);
+
+	if (!p)
+		return -1;
+	memcpy(p, "nome=", 5);
+	return 0;
+}
+
+static int bad_name(struct image *img)
+{
+	char *p = modinfo_entry(img, "name=", false);
+
+	if (!p || !p[5])
+		return -1;
+	p[5] = '/';
+	return 0;
+}
+
+/* "version=1.0" becomes a second name=, of the same length. */
+static int duplicate_name(struct image *img)
+{
+	char *p = modinfo_entry(img, "version=1.0", true);
+
+	if (!p)
+		return -1;
+	memcpy(p, "name=abcdef", 11);
+	return 0;
+}
+
+static int modinfo_not_nul_terminated(struct image *img)
+{
+	Elf64_Shdr *sh = find_section(img, ".modinfo", NULL);
+
+	if (!sh || !sh->sh_size)
+		return -1;
+	img->buf[sh->sh_offset + sh->sh_size - 1] = 'x';
+	return 0;
+}
+
+static int no_modinfo(struct image *img)
+{
+	char *name;
+
+	if (!find_section(img, ".modinfo", &name))
+		return -1;
+	name[7] = 'X';	/* ".modinfX" */
+	return 0;
+}
+
+FIXTURE(bad_image) {
+	struct kmsg log;
+	struct image img;
+};
+
+FIXTURE_VARIANT(bad_image) {
+	int (*mutate)(struct image *img);
+	/* What the kernel log says; NULL: no elf-module line at all. */
+	const char *reason;
+};
+
+FIXTURE_VARIANT_ADD(bad_image, wrong_class) {
+	.mutate = wrong_class,
+	.reason = "wrong ELF class for this machine",
+};
+
+FIXTURE_VARIANT_ADD(bad_image, wrong_byte_order) {
+	.mutate = wrong_byte_order,
+	.reason = "wrong byte order for this machine",
+};
+
+FIXTURE_VARIANT_ADD(bad_image, wrong_machine) {
+	.mutate = wrong_machine,
+	.reason = "not an executable for this machine",
+};
+
+FIXTURE_VARIANT_ADD(bad_image, phoff_beyond_file) {
+	.mutate = phoff_beyond_file,
+	.reason = "program headers out of bounds",
+};
+
+FIXTURE_VARIANT_ADD(bad_image, phnum_huge) {
+	.mutate = phnum_huge,
+	.reason = "program headers out of bounds",
+};
+
+FIXTURE_VARIANT_ADD(bad_image, truncated_40) {
+	.mutate = truncated_40,
+	.reason = NULL,
+};
+
+FIXTURE_VARIANT_ADD(bad_image, truncated_to_header) {
+	.mutate = truncated_to_header,
+	.reason = "program headers out of bounds",
+};
+
+FIXTURE_VARIANT_ADD(bad_image, pt_interp) {
+	.mutate = pt_interp,
+	.reason = "PT_INTERP: not statically linked",
+};
+
+FIXTURE_VARIANT_ADD(bad_image, no_pt_load) {
+	.mutate = no_pt_load,
+	.reason = "no PT_LOAD segment",
+};
+
+FIXTURE_VARIANT_ADD(bad_image, load_offset_huge) {
+	.mutate = load_offset_huge,
+	.reason = "segment out of bounds",
+};
+
+FIXTURE_VARIANT_ADD(bad_image, no_name) {
+	.mutate = no_name,
+	.reason = "no name= in .modinfo",
+};
+
+FIXTURE_VARIANT_ADD(bad_image, bad_name) {
+	.mutate = bad_name,
+	.reason = "bad name= in .modinfo",
+};
+
+FIXTURE_VARIANT_ADD(bad_image, duplicate_name) {
+	.mutate = duplicate_name,
+	.reason = "duplicate tag in .modinfo",
+};
+
+FIXTURE_VARIANT_ADD(bad_image, modinfo_not_nul_terminated) {
+	.mutate = modinfo_not_nul_terminated,
+	.reason = ".modinfo not NUL-terminated",
+};
+
+FIXTURE_VARIANT_ADD(bad_image, no_modinfo) {
+	.mutate = no_modinfo,
+	.reason = "no .modinfo section",
+};
+
+FIXTURE_SETUP(bad_image)
+{
+	Elf64_Ehdr *eh;
+
+	self->img.buf = NULL;
+	if (!env_setup(_metadata, &self->log))
+		SKIP(return, "must be run as root");
+	self->img.buf = read_all(UNSIGNED_KO, &self->img.len);
+	ASSERT_NE(NULL, self->img.buf)
+		TH_LOG("%s: %s", UNSIGNED_KO, strerror(errno));
+	ASSERT_LE(sizeof(*eh), self->img.len);
+	eh = ehdr(&self->img);
+	ASSERT_EQ(0, memcmp(eh->e_ident, ELFMAG, SELFMAG));
+	ASSERT_EQ(ELFCLASS64, eh->e_ident[EI_CLASS]);
+}
+
+FIXTURE_TEARDOWN(bad_image)
+{
+	env_teardown(_metadata, &self->log);
+	free(self->img.buf);
+}
+
+TEST_F_TIMEOUT(bad_image, rejected, TEST_TIMEOUT)
+{
+	char want[128];
+
+	ASSERT_EQ(0, variant->mutate(&self->img))
+		TH_LOG("%s has nothing to change for this test", UNSIGNED_KO);
+	ASSERT_EQ(-ENOEXEC, load_image(self->img.buf, self->img.len, ""));
+	if (variant->reason) {
+		snprintf(want, sizeof(want), ": rejected: %s", variant->reason);
+		EXPECT_TRUE(kmsg_wait(&self->log, want))
+			TH_LOG("no \"elf-module...%s\" in the kernel log", want);
+		EXPECT_EQ(1, kmsg_count(&self->log, "elf-module"));
+	} else {
+		EXPECT_EQ(0, kmsg_count(&self->log, "elf-module"));
+	}
+	EXPECT_EQ(0, count_procs(MOD));
+	EXPECT_TRUE(module_gone(MOD));
+}
+
+TEST_HARNESS_MAIN
