@@ -18,7 +18,7 @@ rc=0
 "$TOP/scripts/qemu.sh" check "$initrd" > "$log" 2>&1 || rc=$?
 tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
 
-awk '/^### BEGIN/ { on = 1; next }
+awk '/### BEGIN/ { on = 1; next }
      /^### (KMEMLEAK|DMESG)/ { on = 0 }
      on && !/^### / { print }' "$log"
 

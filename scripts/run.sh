@@ -12,4 +12,4 @@ if [ "$job" = shell ]; then
 	exec "$TOP/scripts/qemu.sh" shell "$initrd"
 fi
 "$TOP/scripts/qemu.sh" "$job" "$initrd" 2>&1 | tr -d '\r' | tee "$OUT/$job.log" |
-	awk '/^### BEGIN/ { on = 1; next } /^### END/ { on = 0 } on'
+	awk '/### BEGIN/ { on = 1; next } /^### END/ { on = 0 } on'

@@ -49,7 +49,17 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The harness is not -Wextra clean; keep that out of this file's build. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "../kselftest_harness.h"
+#pragma GCC diagnostic pop
+/*
+ * Every TEST_F() expands to a function in which gcc rightly warns that
+ * "child" may be clobbered by longjmp(): the teardowns are written to cope
+ * with that (see env_teardown()).
+ */
+#pragma GCC diagnostic ignored "-Wclobbered"
 
 #define MOD		"umh_elf_test"
 #define MOD2		"umh_elf_test2"
@@ -141,7 +151,7 @@ static void ko_path(char *buf, size_t size, const char *name)
 	struct utsname u;
 
 	if (uname(&u))
-		strcpy(u.release, "unknown");
+		snprintf(u.release, sizeof(u.release), "unknown");
 	snprintf(buf, size, "/lib/modules/%s/extra/%s.ko", u.release, name);
 }
 
@@ -349,7 +359,7 @@ static int find_procs(const char *comm, pid_t *pids, int max)
 	if (!dir)
 		return -1;
 	while ((de = readdir(dir))) {
-		char path[64], buf[512], *lp, *rp;
+		char path[300], buf[512], *lp, *rp;
 
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
@@ -410,29 +420,71 @@ static bool proc_gone(pid_t pid)
 /* Kernel log */
 
 /*
- * The messages logged to /dev/kmsg since the test began, one a line, as
- * collected so far.
+ * The messages logged to /dev/kmsg since the test began (records from
+ * sequence number @start on), one a line, as collected so far by the
+ * process that runs the test.
  */
 struct kmsg {
 	int fd;
+	unsigned long long start;
 	char *text;
 	size_t len, size;
 };
 
+/*
+ * Read the next record from @fd: its sequence number in *@seq, its
+ * message (up to the first newline) in *@msg, NUL-terminated in @rec.
+ * Returns false when there is none left.
+ */
+static bool kmsg_read(int fd, char *rec, size_t size, unsigned long long *seq,
+		      char **msg)
+{
+	char *p, *end;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, size - 1);
+		if (n < 0 && (errno == EPIPE || errno == EINTR))
+			continue;	/* records were overwritten: go on */
+		if (n <= 0)
+			return false;	/* EAGAIN: nothing more for now */
+		rec[n] = '\0';
+		/* "prio,seq,usec,flags;message\n" then " KEY=value" lines */
+		p = strchr(rec, ',');
+		*msg = strchr(rec, ';');
+		if (!p || !*msg)
+			continue;
+		*seq = strtoull(p + 1, NULL, 10);
+		(*msg)++;
+		end = strchr(*msg, '\n');
+		if (end)
+			*end = '\0';
+		return true;
+	}
+}
+
+/* Start collecting: the records logged from now on. */
 static int kmsg_open(struct kmsg *k)
 {
+	unsigned long long seq;
+	char rec[8192], *msg;
+
 	k->text = NULL;
-	k->len = k->size = 0;
+	k->len = 0;
+	k->size = 0;
+	k->start = 0;
 	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (k->fd < 0)
 		return -errno;
-	if (lseek(k->fd, 0, SEEK_END) < 0)
-		return -errno;
+	/* Skip what is there, noting where the test's records begin. */
+	while (kmsg_read(k->fd, rec, sizeof(rec), &seq, &msg))
+		k->start = seq + 1;
 	return 0;
 }
 
-static void kmsg_append(struct kmsg *k, const char *msg, size_t len)
+static void kmsg_append(struct kmsg *k, const char *msg)
 {
+	size_t len = strlen(msg);
 	char *p;
 
 	if (k->len + len + 2 > k->size) {
@@ -450,30 +502,17 @@ static void kmsg_append(struct kmsg *k, const char *msg, size_t len)
 	k->text[k->len] = '\0';
 }
 
-/* Read the records logged since the last call. */
+/* Add the records logged since the last call. */
 static void kmsg_collect(struct kmsg *k)
 {
-	char rec[8192];
-	char *msg, *end;
-	ssize_t n;
+	unsigned long long seq;
+	char rec[8192], *msg;
 
 	if (k->fd < 0)
 		return;
-	for (;;) {
-		n = read(k->fd, rec, sizeof(rec) - 1);
-		if (n < 0 && (errno == EPIPE || errno == EINTR))
-			continue;	/* records were overwritten: go on */
-		if (n <= 0)
-			break;		/* EAGAIN: nothing more for now */
-		rec[n] = '\0';
-		/* "prio,seq,usec,flags;message\n" then " KEY=value" lines */
-		msg = strchr(rec, ';');
-		if (!msg)
-			continue;
-		msg++;
-		end = strchr(msg, '\n');
-		kmsg_append(k, msg, end ? (size_t)(end - msg) : strlen(msg));
-	}
+	while (kmsg_read(k->fd, rec, sizeof(rec), &seq, &msg))
+		if (seq >= k->start)
+			kmsg_append(k, msg);
 }
 
 /* How many messages since the test began contain @needle. */
@@ -497,27 +536,24 @@ static bool kmsg_wait(struct kmsg *k, const char *needle)
 	return WAIT_UNTIL(kmsg_count(k, needle) > 0);
 }
 
-static void kmsg_dump(struct kmsg *k)
+/*
+ * Print the messages logged from record @start on.  Reads /dev/kmsg
+ * afresh: it may run in another process than the one that collected.
+ */
+static void kmsg_dump(unsigned long long start)
 {
-	const char *line, *end;
+	unsigned long long seq;
+	char rec[8192], *msg;
+	int fd;
 
-	kmsg_collect(k);
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
 	fprintf(stderr, "# kernel log during the test:\n");
-	for (line = k->text; line && *line; line = end + 1) {
-		end = strchr(line, '\n');
-		if (!end)
-			break;
-		fprintf(stderr, "#   %.*s\n", (int)(end - line), line);
-	}
-}
-
-static void kmsg_close(struct kmsg *k)
-{
-	if (k->fd >= 0)
-		close(k->fd);
-	k->fd = -1;
-	free(k->text);
-	k->text = NULL;
+	while (kmsg_read(fd, rec, sizeof(rec), &seq, &msg))
+		if (seq >= start)
+			fprintf(stderr, "#   %s\n", msg);
+	close(fd);
 }
 
 /* Commands */
@@ -537,11 +573,12 @@ static void read_memfd(int fd, char *buf, size_t size)
  * not 0, logs what it wrote to stderr.
  */
 static int __attribute__((sentinel))
-__run(struct __test_metadata *_metadata, char *out, size_t size,
-      const char *path, ...)
+run_cmd(struct __test_metadata *_metadata, char *out, size_t size,
+	const char *path, ...)
 {
-	char *argv[16], errbuf[1024];
+	char *argv[16], cmd[256], errbuf[1024];
 	int outfd, errfd, status, ret = -1;
+	size_t cmdlen = 0;
 	va_list ap;
 	pid_t pid;
 	int argc = 0;
@@ -552,6 +589,8 @@ __run(struct __test_metadata *_metadata, char *out, size_t size,
 		argc++;
 	va_end(ap);
 	argv[argc] = NULL;
+	if (out)
+		out[0] = '\0';
 
 	outfd = memfd_create("stdout", MFD_CLOEXEC);
 	errfd = memfd_create("stderr", MFD_CLOEXEC);
@@ -579,11 +618,17 @@ __run(struct __test_metadata *_metadata, char *out, size_t size,
 	if (out)
 		read_memfd(outfd, out, size);
 	if (ret) {
+		for (argc = 0; argv[argc] && cmdlen < sizeof(cmd); argc++)
+			cmdlen += snprintf(cmd + cmdlen, sizeof(cmd) - cmdlen,
+					   "%s%s", argc ? " " : "", argv[argc]);
 		read_memfd(errfd, errbuf, sizeof(errbuf));
-		TH_LOG("%s %s: %s %d; stderr: %s", path,
-		       argc > 1 ? argv[1] : "",
-		       WIFSIGNALED(status) ? "killed by signal" : "exit status",
-		       WIFSIGNALED(status) ? WTERMSIG(status) : ret, errbuf);
+		cmdlen = strlen(errbuf);
+		if (cmdlen && errbuf[cmdlen - 1] == '\n')
+			errbuf[cmdlen - 1] = '\0';
+		if (WIFSIGNALED(status))
+			TH_LOG("%s: killed by signal %d", cmd, WTERMSIG(status));
+		else
+			TH_LOG("%s: exit status %d; stderr: %s", cmd, ret, errbuf);
 	}
 out:
 	if (outfd >= 0)
@@ -593,9 +638,9 @@ out:
 	return ret;
 }
 
-#define run(...)	__run(_metadata, NULL, 0, __VA_ARGS__, NULL)
+#define run(...)	run_cmd(_metadata, NULL, 0, __VA_ARGS__, NULL)
 #define run_out(out, ...) \
-	__run(_metadata, out, sizeof(out), __VA_ARGS__, NULL)
+	run_cmd(_metadata, out, sizeof(out), __VA_ARGS__, NULL)
 
 /* The environment of each test */
 
@@ -638,13 +683,15 @@ static bool env_setup(struct __test_metadata *_metadata, struct kmsg *log)
 		       strerror(errno));
 
 	env_reset();
-	for (i = 0; i < ARRAY_SIZE(test_modules); i++)
+	for (i = 0; i < ARRAY_SIZE(test_modules); i++) {
 		ASSERT_TRUE(module_gone(test_modules[i]))
 			TH_LOG("%s is still loaded and will not unload",
 			       test_modules[i]);
-	for (i = 0; i < ARRAY_SIZE(test_comms); i++)
+	}
+	for (i = 0; i < ARRAY_SIZE(test_comms); i++) {
 		ASSERT_EQ(0, count_procs(test_comms[i]))
 			TH_LOG("processes named %s are left", test_comms[i]);
+	}
 	read_text(READY_TIMEOUT, buf, sizeof(buf));
 	ASSERT_STREQ(READY_TIMEOUT_DEFAULT, buf);
 	read_text(STOP_TIMEOUT, buf, sizeof(buf));
@@ -655,12 +702,18 @@ static bool env_setup(struct __test_metadata *_metadata, struct kmsg *log)
 	return true;
 }
 
+/*
+ * The teardowns are FIXTURE_TEARDOWN_PARENT(): at -O2 the harness's own
+ * teardown is skipped after a failed ASSERT (its "child" variable does not
+ * survive the longjmp()), whereas this one runs either way, in the test
+ * process or in its parent.  So it must not use what the test process
+ * allocated or opened: of the fixture data it reads only the kmsg start.
+ */
 static void env_teardown(struct __test_metadata *_metadata, struct kmsg *log)
 {
 	if (_metadata->exit_code == KSFT_FAIL)
-		kmsg_dump(log);
+		kmsg_dump(log->start);
 	env_reset();
-	kmsg_close(log);
 }
 
 FIXTURE(umh_elf) {
@@ -673,7 +726,7 @@ FIXTURE_SETUP(umh_elf)
 		SKIP(return, "must be run as root");
 }
 
-FIXTURE_TEARDOWN(umh_elf)
+FIXTURE_TEARDOWN_PARENT(umh_elf)
 {
 	env_teardown(_metadata, &self->log);
 }
@@ -697,7 +750,7 @@ TEST_F_TIMEOUT(umh_elf, ready_module_is_live, TEST_TIMEOUT)
 
 	ASSERT_LT(0, read_text(SHA256_FILE, sha, sizeof(sha)))
 		TH_LOG("%s: %s", SHA256_FILE, sha);
-	ASSERT_EQ(64, strlen(sha));
+	ASSERT_EQ(64, (int)strlen(sha));
 	read_text("/proc/self/comm", comm, sizeof(comm));
 
 	ASSERT_EQ(0, load_ko(MOD, "mode=ready status=hello"));
@@ -871,9 +924,10 @@ TEST_F_TIMEOUT(umh_elf, params_reach_argv, TEST_TIMEOUT)
 	unsigned int i;
 
 	ASSERT_EQ(0, load_ko(MOD, "mode=args a=1 b=\"x y\" c"));
-	for (i = 0; i < ARRAY_SIZE(lines); i++)
+	for (i = 0; i < ARRAY_SIZE(lines); i++) {
 		EXPECT_TRUE(kmsg_wait(&self->log, lines[i]))
 			TH_LOG("no \"%s\" in the kernel log", lines[i]);
+	}
 	EXPECT_EQ(0, kmsg_count(&self->log, MOD ": argv[5]="));
 	EXPECT_TRUE(module_gone(MOD));
 }
@@ -1416,10 +1470,9 @@ FIXTURE_SETUP(bad_image)
 	ASSERT_EQ(ELFCLASS64, eh->e_ident[EI_CLASS]);
 }
 
-FIXTURE_TEARDOWN(bad_image)
+FIXTURE_TEARDOWN_PARENT(bad_image)
 {
 	env_teardown(_metadata, &self->log);
-	free(self->img.buf);
 }
 
 TEST_F_TIMEOUT(bad_image, rejected, TEST_TIMEOUT)
