@@ -40,4 +40,24 @@ make -s -C "$KOUT" M="$T/regular" modules >/dev/null
 cp "$T/regular/umh_elf_regular.ko" "$T/extra/"
 $SIGN "$T/extra/umh_elf_regular.ko"
 
+# Upstream's kmod.sh regression test: lib/test_kmod.c and lib/test_module.c
+# as external modules (CONFIG_TEST_KMOD would select XFS and Btrfs).
+mkdir -p "$T/kmod"
+cp "$SRC/lib/test_kmod.c" "$SRC/lib/test_module.c" "$T/kmod/"
+# They are the tree's own modules: mark them so (modpost does it for a
+# module built in the tree), or the taint flag (O) would land in
+# /proc/modules where kmod.sh case 0012 expects the address.
+for f in "$T"/kmod/*.c; do
+	echo 'MODULE_INFO(intree, "Y");' >> "$f"
+done
+echo 'obj-m += test_kmod.o test_module.o' > "$T/kmod/Kbuild"
+make -s -C "$KOUT" M="$T/kmod" modules >/dev/null
+for m in test_kmod test_module; do
+	cp "$T/kmod/$m.ko" "$T/extra/"
+	$SIGN "$T/extra/$m.ko"
+done
+mkdir -p "$T/kselftest-kmod"
+cp "$SRC/tools/testing/selftests/kmod/kmod.sh" "$SRC/tools/testing/selftests/kmod/config" \
+	"$T/kselftest-kmod/"
+
 echo "$KREL" > "$T/kernel.release"

@@ -4,7 +4,7 @@
 set -eu
 
 pkgs="build-essential flex bison bc libelf-dev libssl-dev openssl cpio
-      qemu-system-x86 busybox-static kmod rsync python3 xz-utils gzip"
+      qemu-system-x86 busybox-static kmod bash libcap2-bin python3 xz-utils gzip"
 [ -n "${KSRC:-}" ] || pkgs="$pkgs linux-source-6.12"
 
 missing=""

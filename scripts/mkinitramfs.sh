@@ -23,17 +23,24 @@ for a in $(/bin/busybox --list); do
 	[ -e "$R/bin/$a" ] || ln -s busybox "$R/bin/$a"
 done
 
-# Debian's kmod and the libraries it needs; its tools in /sbin as Debian
-# installs them (busybox's own applets of the same names are dropped).
-cp /usr/bin/kmod "$R/bin/kmod"
+# Copy a Debian binary to $R/$2 with the shared libraries it needs.
+add_binary() {
+	cp "$1" "$R/$2"
+	ldd "$1" | grep -o '/[^ ]*' | while read -r lib; do
+		mkdir -p "$R$(dirname "$lib")"
+		cp -L "$lib" "$R$lib"
+	done
+}
+
+# Debian's kmod; its tools in /sbin as Debian installs them (busybox's own
+# applets of the same names are dropped).  bash and capsh for kmod.sh.
+add_binary /usr/bin/kmod bin/kmod
 for t in modprobe rmmod lsmod insmod depmod modinfo; do
 	rm -f "$R/bin/$t" "$R/sbin/$t"
 	ln -s /bin/kmod "$R/sbin/$t"
 done
-ldd /usr/bin/kmod | grep -o '/[^ ]*' | while read -r lib; do
-	mkdir -p "$R$(dirname "$lib")"
-	cp -L "$lib" "$R$lib"
-done
+add_binary /usr/bin/bash bin/bash
+add_binary /usr/sbin/capsh sbin/capsh
 if [ -d /lib64 ] && [ ! -e "$R/lib64" ]; then
 	mkdir -p "$R/lib64"
 	cp -L /lib64/ld-linux-x86-64.so.2 "$R/lib64/"
@@ -48,6 +55,8 @@ if [ -d "$T" ]; then
 	cp "$T"/opt/* "$R/opt/umh_elf/"
 	mkdir -p "$R/opt/kselftest/umh_elf"
 	cp "$T"/kselftest/* "$R/opt/kselftest/umh_elf/"
+	mkdir -p "$R/opt/kselftest/kmod"
+	cp "$T"/kselftest-kmod/* "$R/opt/kselftest/kmod/"
 fi
 depmod -b "$R" "$KREL"
 
