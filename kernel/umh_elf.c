@@ -121,10 +121,11 @@ static void umh_elf_reset_cwd(struct callback_head *head)
 
 /*
  * Create a pipe, put one end on @fd of the new process and keep the
- * other in @kernel_end.
+ * other, non-blocking, in @kernel_end.  With @child_end, keep a reference
+ * to the process's end too.
  */
 static int umh_elf_pipe(unsigned int fd, bool child_reads,
-			struct file **kernel_end)
+			struct file **kernel_end, struct file **child_end)
 {
 	struct file *files[2];
 	int child = child_reads ? 0 : 1;
@@ -134,11 +135,15 @@ static int umh_elf_pipe(unsigned int fd, bool child_reads,
 	if (err)
 		return err;
 	err = replace_fd(fd, files[child], 0);
+	if (err >= 0 && child_end)
+		*child_end = get_file(files[child]);
 	fput(files[child]);
 	if (err < 0) {
 		fput(files[!child]);
 		return err;
 	}
+	/* Only this file's code uses it, and it must never block. */
+	files[!child]->f_flags |= O_NONBLOCK;
 	*kernel_end = files[!child];
 	return 0;
 }
@@ -147,19 +152,18 @@ static int umh_elf_setup_fds(struct umh_elf_proc *proc)
 {
 	int err;
 
-	err = umh_elf_pipe(0, true, &proc->to_proc);
+	/*
+	 * The kernel keeps a reader of the request pipe: a write to a pipe
+	 * without readers would send SIGPIPE to whoever called in.
+	 */
+	err = umh_elf_pipe(0, true, &proc->to_proc, &proc->to_proc_reader);
 	if (!err)
-		err = umh_elf_pipe(1, false, &proc->from_proc);
+		err = umh_elf_pipe(1, false, &proc->from_proc, NULL);
 	if (!err)
-		err = umh_elf_pipe(2, false, &proc->err);
+		err = umh_elf_pipe(2, false, &proc->err, NULL);
 	if (!err)
-		err = umh_elf_pipe(3, false, &proc->notify);
-	if (err)
-		return err;
-	/* Only the event work reads these, and it must never block. */
-	proc->err->f_flags |= O_NONBLOCK;
-	proc->notify->f_flags |= O_NONBLOCK;
-	return 0;
+		err = umh_elf_pipe(3, false, &proc->notify, NULL);
+	return err;
 }
 
 static void umh_elf_limit_caps(struct cred *new, kernel_cap_t caps)
@@ -351,10 +355,22 @@ static int umh_elf_wake(struct wait_queue_entry *entry, unsigned int mode,
 	return 0;
 }
 
-static void umh_elf_watch(struct umh_elf_proc *proc,
-			  struct umh_elf_watch *watch, wait_queue_head_t *head)
+/* The channel's pipes have room or data: wake the callers waiting on it. */
+static int umh_elf_wake_callers(struct wait_queue_entry *entry,
+				unsigned int mode, int sync, void *key)
 {
-	init_waitqueue_func_entry(&watch->entry, umh_elf_wake);
+	struct umh_elf_watch *watch = container_of(entry, struct umh_elf_watch,
+						   entry);
+
+	wake_up_all(&watch->proc->wq);
+	return 0;
+}
+
+static void umh_elf_watch(struct umh_elf_proc *proc,
+			  struct umh_elf_watch *watch, wait_queue_head_t *head,
+			  wait_queue_func_t func)
+{
+	init_waitqueue_func_entry(&watch->entry, func);
 	watch->proc = proc;
 	watch->head = head;
 	add_wait_queue(head, &watch->entry);
@@ -364,6 +380,7 @@ struct umh_elf_poll {
 	poll_table pt;
 	struct umh_elf_proc *proc;
 	struct umh_elf_watch *watch;
+	wait_queue_func_t func;
 };
 
 static void umh_elf_poll_queue(struct file *file, wait_queue_head_t *head,
@@ -372,13 +389,18 @@ static void umh_elf_poll_queue(struct file *file, wait_queue_head_t *head,
 	struct umh_elf_poll *poll = container_of(pt, struct umh_elf_poll, pt);
 
 	if (!poll->watch->head)
-		umh_elf_watch(poll->proc, poll->watch, head);
+		umh_elf_watch(poll->proc, poll->watch, head, poll->func);
 }
 
 static void umh_elf_watch_pipe(struct umh_elf_proc *proc,
-			       struct umh_elf_watch *watch, struct file *file)
+			       struct umh_elf_watch *watch, struct file *file,
+			       wait_queue_func_t func)
 {
-	struct umh_elf_poll poll = { .proc = proc, .watch = watch };
+	struct umh_elf_poll poll = {
+		.proc = proc,
+		.watch = watch,
+		.func = func,
+	};
 
 	init_poll_funcptr(&poll.pt, umh_elf_poll_queue);
 	vfs_poll(file, &poll.pt);
@@ -409,6 +431,7 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 	INIT_WORK(&proc->work, umh_elf_event);
 	init_waitqueue_head(&proc->wq);
 	spin_lock_init(&proc->lock);
+	mutex_init(&proc->chan_lock);
 	ratelimit_state_init(&proc->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
 	ratelimit_set_flags(&proc->ratelimit, RATELIMIT_MSG_ON_RELEASE);
@@ -461,9 +484,15 @@ int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 	if (err)
 		goto out;
 
-	umh_elf_watch(proc, &proc->watch_exit, &proc->pid->wait_pidfd);
-	umh_elf_watch_pipe(proc, &proc->watch_notify, proc->notify);
-	umh_elf_watch_pipe(proc, &proc->watch_err, proc->err);
+	umh_elf_watch(proc, &proc->watch_exit, &proc->pid->wait_pidfd,
+		      umh_elf_wake);
+	umh_elf_watch_pipe(proc, &proc->watch_notify, proc->notify,
+			   umh_elf_wake);
+	umh_elf_watch_pipe(proc, &proc->watch_err, proc->err, umh_elf_wake);
+	umh_elf_watch_pipe(proc, &proc->watch_to, proc->to_proc,
+			   umh_elf_wake_callers);
+	umh_elf_watch_pipe(proc, &proc->watch_from, proc->from_proc,
+			   umh_elf_wake_callers);
 	/* Whatever happened before the watches were armed. */
 	queue_work(system_unbound_wq, &proc->work);
 out:
@@ -585,19 +614,35 @@ void umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout)
 }
 
 /**
- * umh_elf_release() - let go of the processes of an ELF module
+ * umh_elf_quiesce() - stop following the processes of an ELF module
  * @proc: state set up by umh_elf_proc_init()
  *
- * Stops watching, waits for the event work and drops the pipes.  Call it
- * once the processes are gone (or were never started), and not from the
- * @ended callback.
+ * Stops watching and waits for the event work: once this returns, the
+ * @ended callback is not running and will not be called.  Not to be
+ * called from the @ended callback.
  */
-void umh_elf_release(struct umh_elf_proc *proc)
+void umh_elf_quiesce(struct umh_elf_proc *proc)
 {
 	umh_elf_unwatch(&proc->watch_exit);
 	umh_elf_unwatch(&proc->watch_notify);
 	umh_elf_unwatch(&proc->watch_err);
+	umh_elf_unwatch(&proc->watch_to);
+	umh_elf_unwatch(&proc->watch_from);
 	cancel_work_sync(&proc->work);
+}
+
+/**
+ * umh_elf_release() - let go of the processes of an ELF module
+ * @proc: state set up by umh_elf_proc_init()
+ *
+ * Quiesces @proc and drops the pipes.  Call it once the processes are gone
+ * (or were never started) and no channel call can come any more.
+ */
+void umh_elf_release(struct umh_elf_proc *proc)
+{
+	umh_elf_quiesce(proc);
+	if (proc->to_proc_reader)
+		fput(proc->to_proc_reader);
 	if (proc->to_proc)
 		fput(proc->to_proc);
 	if (proc->from_proc)
@@ -654,4 +699,139 @@ ssize_t umh_elf_status(struct umh_elf_proc *proc, char *buf, size_t size)
 {
 	guard(spinlock)(&proc->lock);
 	return strscpy(buf, proc->status, size);
+}
+
+static bool umh_elf_file_ready(struct file *file, __poll_t want)
+{
+	return vfs_poll(file, NULL) & (want | EPOLLERR | EPOLLHUP);
+}
+
+/*
+ * Move @len bytes between @buf and a pipe of the channel, waiting for room
+ * or data at most *@left jiffies (updated).  Returns 0 or a negative errno:
+ * -EPIPE once the module is gone or closed its end.
+ */
+static int umh_elf_xfer(struct umh_elf_proc *proc, struct file *file,
+			void *buf, size_t len, long *left)
+{
+	bool out = file == proc->to_proc;
+	__poll_t want = out ? EPOLLOUT : EPOLLIN;
+	ssize_t n;
+	long ret;
+
+	while (len) {
+		if (umh_elf_gone(proc))
+			return -EPIPE;
+		n = out ? kernel_write(file, buf, len, NULL) :
+			  kernel_read(file, buf, len, NULL);
+		if (n > 0) {
+			buf += n;
+			len -= n;
+			continue;
+		}
+		if (!n)		/* no writer left on the reply pipe */
+			return -EPIPE;
+		if (n != -EAGAIN)
+			return n;
+		ret = wait_event_killable_timeout(proc->wq,
+						  umh_elf_file_ready(file, want) ||
+						  umh_elf_gone(proc), *left);
+		if (ret < 0)
+			return -EINTR;
+		if (!ret)
+			return -ETIMEDOUT;
+		*left = ret;
+	}
+	return 0;
+}
+
+/* Read and drop @len bytes of a reply too big for the caller's buffer. */
+static int umh_elf_skip(struct umh_elf_proc *proc, size_t len, long *left)
+{
+	char buf[64];
+	size_t n;
+	int err;
+
+	for (; len; len -= n) {
+		n = min(len, sizeof(buf));
+		err = umh_elf_xfer(proc, proc->from_proc, buf, n, left);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static ssize_t umh_elf_exchange(struct umh_elf_proc *proc, const void *req,
+				size_t req_len, void *reply, size_t reply_size,
+				long *left)
+{
+	struct elf_module_msg_hdr hdr = { .len = req_len };
+	int err;
+
+	err = umh_elf_xfer(proc, proc->to_proc, &hdr, sizeof(hdr), left);
+	if (!err)
+		err = umh_elf_xfer(proc, proc->to_proc, (void *)req, req_len,
+				   left);
+	if (!err)
+		err = umh_elf_xfer(proc, proc->from_proc, &hdr, sizeof(hdr),
+				   left);
+	if (err)
+		return err;
+	if (hdr.len > ELF_MODULE_MSG_MAX)
+		return -EPROTO;
+	if (hdr.len > reply_size) {
+		err = umh_elf_skip(proc, hdr.len, left);
+		return err ?: -EMSGSIZE;
+	}
+	err = umh_elf_xfer(proc, proc->from_proc, reply, hdr.len, left);
+	return err ?: hdr.len;
+}
+
+/**
+ * umh_elf_transact() - send a request to an ELF module and read its reply
+ * @proc: a process started by umh_elf_spawn()
+ * @req: the request
+ * @req_len: its length, at most %ELF_MODULE_MSG_MAX
+ * @reply: where the reply goes
+ * @reply_size: room in @reply
+ * @timeout: how long the exchange may take once it has the channel, in
+ *	jiffies
+ *
+ * Writes @req framed by a &struct elf_module_msg_hdr to the module's fd 0
+ * and reads one framed reply from its fd 1.  Callers are serialised: the
+ * exchanges of concurrent callers never interleave.  A call that fails
+ * half-way (timeout, fatal signal, protocol error) leaves the stream out
+ * of step, so the channel is closed for good and the module's processes
+ * are killed.
+ *
+ * Return: the length of the reply, or -EPIPE (module gone, or channel
+ * closed by an earlier failure), -ETIMEDOUT, -EINTR, -EMSGSIZE (request
+ * too long, or reply longer than @reply_size: the reply is dropped) or
+ * -EPROTO (the module sent a bad header).
+ */
+ssize_t umh_elf_transact(struct umh_elf_proc *proc, const void *req,
+			 size_t req_len, void *reply, size_t reply_size,
+			 unsigned long timeout)
+{
+	long left = timeout;
+	ssize_t ret;
+
+	if (req_len > ELF_MODULE_MSG_MAX)
+		return -EMSGSIZE;
+	if (mutex_lock_killable(&proc->chan_lock))
+		return -EINTR;
+	ret = -EPIPE;
+	if (!proc->chan_broken)
+		ret = umh_elf_exchange(proc, req, req_len, reply, reply_size,
+				       &left);
+	if (ret < 0 && ret != -EMSGSIZE && !proc->chan_broken) {
+		proc->chan_broken = true;
+		if (!umh_elf_gone(proc)) {
+			pr_warn("elf-module %s: channel failed (%zd), stopping it\n",
+				proc->name, ret);
+			umh_elf_signal(proc, SIGKILL);
+		}
+	}
+	mutex_unlock(&proc->chan_lock);
+	return ret;
 }

@@ -17,6 +17,10 @@ CFLAGS="-O2 -Wall -Wextra -static"
 rm -rf "$T"
 mkdir -p "$T/extra" "$T/opt" "$T/kselftest"
 
+# The uapi headers of the test kernel, for <linux/elf_module.h>.
+make -s -C "$SRC" O="$KOUT" headers >/dev/null
+CFLAGS="$CFLAGS -isystem $KOUT/usr/include"
+
 # The kselftests, through the selftests' own Makefile.
 make -s -C "$SRC/tools/testing/selftests/umh_elf" \
 	OUTPUT="$T/kselftest" KHDR_INCLUDES="-isystem $KOUT/usr/include" \
@@ -25,10 +29,13 @@ for p in "$T"/kselftest/*; do
 	[ -x "$p" ] && [ -f "$p" ] || rm -rf "$p"
 done
 
-# ELF modules: NAME.ko for each name the tests load.
-for name in umh_elf_test umh_elf_test2; do
-	$CC $CFLAGS -DMODNAME="\"$name\"" -o "$T/opt/$name.unsigned.ko" \
-		"$ST/test_module.c"
+# ELF modules: NAME.ko for each name the tests load; umh_elf_echo serves
+# the channel when loaded without parameters.
+for name in umh_elf_test umh_elf_test2 umh_elf_echo; do
+	mode=oneshot
+	[ $name = umh_elf_echo ] && mode=echo
+	$CC $CFLAGS -DMODNAME="\"$name\"" -DDEFAULT_MODE="\"$mode\"" \
+		-o "$T/opt/$name.unsigned.ko" "$ST/test_module.c"
 	sha256sum "$T/opt/$name.unsigned.ko" | cut -d' ' -f1 > "$T/opt/$name.sha256"
 	cp "$T/opt/$name.unsigned.ko" "$T/extra/$name.ko"
 	$SIGN "$T/extra/$name.ko"

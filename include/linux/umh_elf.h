@@ -12,11 +12,14 @@
 #define _LINUX_UMH_ELF_H
 
 #include <linux/capability.h>
+#include <linux/err.h>
+#include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <uapi/linux/elf_module.h>
 
 struct file;
 struct pid;
@@ -48,16 +51,22 @@ struct umh_elf_watch {
  * @pid: thread group of the main process
  * @task: main process, kept to read its exit status after it is reaped
  * @to_proc: kernel end of the pipe on the process's fd 0
+ * @to_proc_reader: the process's end of it, so that it always has a reader
  * @from_proc: kernel end of the pipe on the process's fd 1
  * @err: kernel end of the pipe on the process's fd 2 (non-blocking)
  * @notify: kernel end of the pipe on the process's fd 3 (non-blocking)
  * @watch_err: wakes @work when @err has data or lost its writers
  * @watch_notify: wakes @work when @notify has data or lost its writers
  * @watch_exit: wakes @work when the main process has exited
+ * @watch_to: wakes callers on @wq when @to_proc has room
+ * @watch_from: wakes callers on @wq when @from_proc has data
  * @work: reads @err and @notify, follows the main process; one instance
  *	runs at a time (the workqueue guarantees it), so the line buffers
  *	below are touched by it alone
- * @wq: woken whenever @ready, @exited or @gone changes
+ * @wq: woken whenever @ready, @exited or @gone changes, and when the
+ *	channel's pipes have room or data
+ * @chan_lock: serialises channel calls; protects @chan_broken
+ * @chan_broken: a call failed half-way; the channel is closed for good
  * @lock: protects @ready, @exited, @exit_status, @notify_eof, @gone and
  *	@status; the event work writes them, waiters and sysfs read them
  * @ready: READY=1 was received
@@ -81,6 +90,7 @@ struct umh_elf_proc {
 	struct pid *pid;
 	struct task_struct *task;
 	struct file *to_proc;
+	struct file *to_proc_reader;
 	struct file *from_proc;
 	struct file *err;
 	struct file *notify;
@@ -88,8 +98,12 @@ struct umh_elf_proc {
 	struct umh_elf_watch watch_err;
 	struct umh_elf_watch watch_notify;
 	struct umh_elf_watch watch_exit;
+	struct umh_elf_watch watch_to;
+	struct umh_elf_watch watch_from;
 	struct work_struct work;
 	wait_queue_head_t wq;
+	struct mutex chan_lock;		/* see @chan_lock above */
+	bool chan_broken;
 
 	spinlock_t lock;		/* see @lock above */
 	bool ready;
@@ -122,9 +136,46 @@ int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout);
 void umh_elf_signal(struct umh_elf_proc *proc, int sig);
 bool umh_elf_gone(struct umh_elf_proc *proc);
 void umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout);
+void umh_elf_quiesce(struct umh_elf_proc *proc);
 void umh_elf_release(struct umh_elf_proc *proc);
+ssize_t umh_elf_transact(struct umh_elf_proc *proc, const void *req,
+			 size_t req_len, void *reply, size_t reply_size,
+			 unsigned long timeout);
 pid_t umh_elf_pid(struct umh_elf_proc *proc);
 int umh_elf_describe_end(struct umh_elf_proc *proc, char *buf, size_t size);
 ssize_t umh_elf_status(struct umh_elf_proc *proc, char *buf, size_t size);
+
+/*
+ * The in-kernel API: kernel code that hands work to an ELF module.
+ *
+ *	struct elf_module *em = umh_elf_get("mymod");
+ *
+ *	if (IS_ERR(em))
+ *		return PTR_ERR(em);
+ *	len = umh_elf_call(em, req, req_len, reply, sizeof(reply), 5 * HZ);
+ *	umh_elf_put(em);
+ */
+struct elf_module;
+
+#ifdef CONFIG_ELF_MODULES
+struct elf_module *umh_elf_get(const char *name);
+void umh_elf_put(struct elf_module *em);
+ssize_t umh_elf_call(struct elf_module *em, const void *req, size_t req_len,
+		     void *reply, size_t reply_size, unsigned long timeout);
+#else
+static inline struct elf_module *umh_elf_get(const char *name)
+{
+	return ERR_PTR(-ENOENT);
+}
+
+static inline void umh_elf_put(struct elf_module *em) { }
+
+static inline ssize_t umh_elf_call(struct elf_module *em, const void *req,
+				   size_t req_len, void *reply,
+				   size_t reply_size, unsigned long timeout)
+{
+	return -EPIPE;
+}
+#endif /* CONFIG_ELF_MODULES */
 
 #endif /* _LINUX_UMH_ELF_H */

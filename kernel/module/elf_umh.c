@@ -24,7 +24,9 @@
 #include <linux/capability.h>
 #include <linux/ctype.h>
 #include <linux/elf.h>
+#include <linux/kmod.h>
 #include <linux/kobject.h>
+#include <linux/kref.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -60,6 +62,8 @@ MODULE_PARM_DESC(elf_stop_timeout_ms,
  * @reap: takes the module off the list once its processes have ended on
  *	their own; does nothing unless @mod.state is LIVE, since the load
  *	and rmmod paths clean up after themselves
+ * @kref: one reference for the module list, one for each holder of the
+ *	in-kernel API (umh_elf_get()); the last put frees it
  * @sha256: hash of the executed image
  * @sig_ok: the image carried a valid signature
  * @sysfs: /sys/module/NAME exists
@@ -68,6 +72,7 @@ struct elf_module {
 	struct module mod;
 	struct umh_elf_proc proc;
 	struct work_struct reap;
+	struct kref kref;
 	u8 sha256[SHA256_DIGEST_SIZE];
 	bool sig_ok;
 	bool sysfs;
@@ -475,7 +480,18 @@ static int elf_umh_sysfs_add(struct elf_module *em)
 	return 0;
 }
 
-/* Take a module that is not live (any more) off the list and free it. */
+static void elf_umh_release(struct kref *kref)
+{
+	struct elf_module *em = container_of(kref, struct elf_module, kref);
+
+	umh_elf_release(&em->proc);
+	elf_umh_free(em);
+}
+
+/*
+ * Take a module that is not live (any more) off the list and drop the
+ * list's reference: holders of the in-kernel API may keep it a while.
+ */
 static void elf_umh_destroy(struct elf_module *em)
 {
 	if (em->sysfs) {
@@ -483,8 +499,18 @@ static void elf_umh_destroy(struct elf_module *em)
 		mod_sysfs_teardown(&em->mod);
 	}
 	mod_unlink(&em->mod);
-	umh_elf_release(&em->proc);
-	elf_umh_free(em);
+	kref_put(&em->kref, elf_umh_release);
+}
+
+/*
+ * Destroy a module whose processes are gone, from the load or rmmod path:
+ * make sure the reaper neither runs nor will.
+ */
+static void elf_umh_destroy_stopped(struct elf_module *em)
+{
+	umh_elf_quiesce(&em->proc);
+	cancel_work_sync(&em->reap);
+	elf_umh_destroy(em);
 }
 
 static void elf_umh_log_end(struct elf_module *em)
@@ -601,6 +627,7 @@ static int elf_umh_prepare(struct elf_module *em, const struct elf_umh_image *im
 {
 	umh_elf_proc_init(&em->proc, em->mod.name, elf_umh_ended);
 	INIT_WORK(&em->reap, elf_umh_reap);
+	kref_init(&em->kref);
 	if (img->capabilities) {
 		int err = elf_umh_parse_caps(em->mod.name, img->capabilities,
 					     &em->proc.caps);
@@ -679,12 +706,8 @@ int elf_umh_load(struct load_info *info, const char __user *uargs, int flags)
 	err = elf_umh_settle(em);
 	if (err == UMH_ELF_RUNNING)
 		return 0;
-	cancel_work_sync(&em->reap);
-	elf_umh_destroy(em);
-	return err;
-
 destroy:
-	elf_umh_destroy(em);
+	elf_umh_destroy_stopped(em);
 	return err;
 free_em:
 	elf_umh_free(em);
@@ -708,7 +731,94 @@ int elf_umh_delete(struct module *mod)
 
 	umh_elf_stop(&em->proc, msecs_to_jiffies(READ_ONCE(elf_stop_timeout_ms)));
 	pr_info("elf-module %s: stopped (rmmod)\n", mod->name);
-	cancel_work_sync(&em->reap);
-	elf_umh_destroy(em);
+	elf_umh_destroy_stopped(em);
 	return 0;
 }
+
+/* A reference to the live ELF module @name, or NULL. */
+static struct elf_module *elf_umh_find_get(const char *name)
+{
+	struct elf_module *em = NULL;
+	struct module *mod;
+
+	mutex_lock(&module_mutex);
+	mod = find_module(name);
+	if (mod && module_is_elf(mod) && mod->state == MODULE_STATE_LIVE &&
+	    try_module_get(mod)) {
+		em = to_elf_module(mod);
+		kref_get(&em->kref);
+	}
+	mutex_unlock(&module_mutex);
+	return em;
+}
+
+/**
+ * umh_elf_get() - get a reference to an ELF module, loading it if needed
+ * @name: the module name
+ *
+ * If no ELF module @name is live, loads it with request_module(), which
+ * returns once the module is ready or has failed.  The reference shows in
+ * /sys/module/@name/refcnt and makes rmmod fail, as for regular modules.
+ * Sleeps.
+ *
+ * Return: the module, to pass to umh_elf_call() and umh_elf_put(), or
+ * ERR_PTR(-ENOENT) if there is no such ELF module (or it would not load),
+ * or another ERR_PTR() from request_module().
+ */
+struct elf_module *umh_elf_get(const char *name)
+{
+	struct elf_module *em;
+	int err;
+
+	em = elf_umh_find_get(name);
+	if (em)
+		return em;
+	err = request_module("%s", name);
+	if (err < 0)
+		return ERR_PTR(err);
+	em = elf_umh_find_get(name);
+	return em ?: ERR_PTR(-ENOENT);
+}
+EXPORT_SYMBOL_GPL(umh_elf_get);
+
+/**
+ * umh_elf_put() - drop a reference taken by umh_elf_get()
+ * @em: the module
+ */
+void umh_elf_put(struct elf_module *em)
+{
+	module_put(&em->mod);
+	kref_put(&em->kref, elf_umh_release);
+}
+EXPORT_SYMBOL_GPL(umh_elf_put);
+
+/**
+ * umh_elf_call() - send a request to an ELF module and wait for its reply
+ * @em: a module from umh_elf_get()
+ * @req: the request
+ * @req_len: its length, at most %ELF_MODULE_MSG_MAX
+ * @reply: where the reply goes
+ * @reply_size: room in @reply
+ * @timeout: how long the exchange may take once it is this caller's turn,
+ *	in jiffies
+ *
+ * The module reads the request from its fd 0 and writes the reply to its
+ * fd 1, each framed by a &struct elf_module_msg_hdr.  Concurrent callers
+ * of one module are served one after the other; callers of different
+ * modules never wait on each other.  A call that times out or is
+ * interrupted leaves the channel out of step: the module is then stopped,
+ * and later calls fail with -EPIPE.  Sleeps.
+ *
+ * Return: the length of the reply; -EPIPE if the module died (before or
+ * during the call) or its channel was closed by an earlier failure;
+ * -ETIMEDOUT; -EINTR on a fatal signal; -EMSGSIZE if the request is too
+ * long or the reply does not fit (the reply is dropped); -EPROTO if the
+ * module broke the framing.
+ */
+ssize_t umh_elf_call(struct elf_module *em, const void *req, size_t req_len,
+		     void *reply, size_t reply_size, unsigned long timeout)
+{
+	return umh_elf_transact(&em->proc, req, req_len, reply, reply_size,
+				timeout);
+}
+EXPORT_SYMBOL_GPL(umh_elf_call);

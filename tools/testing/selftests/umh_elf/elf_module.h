@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/elf_module.h>
 
 #define __ELF_MODULE_CAT2(a, b)	a##b
 #define __ELF_MODULE_CAT(a, b)	__ELF_MODULE_CAT2(a, b)
@@ -35,31 +36,93 @@
 /* Comma-separated capability names, e.g. "cap_net_admin,cap_sys_time". */
 #define ELF_MODULE_CAPABILITIES(c)	ELF_MODULE_INFO(capabilities, c)
 
-/* The fd the kernel reads READY=1 and STATUS= lines from. */
-#define ELF_MODULE_NOTIFY_FD	3
-
-static inline int elf_module_notify(const char *line)
+/* Write all of @len bytes to @fd; 0, or -1 with errno set. */
+static inline int elf_module_write_all(int fd, const void *buf, size_t len)
 {
-	size_t len = strlen(line);
+	const char *p = (const char *)buf;
 
 	while (len) {
-		ssize_t n = write(ELF_MODULE_NOTIFY_FD, line, len);
+		ssize_t n = write(fd, p, len);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		line += n;
-		len -= n;
+		p += n;
+		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* Read exactly @len bytes from @fd; 0, or -1 (errno 0 at end of file). */
+static inline int elf_module_read_all(int fd, void *buf, size_t len)
+{
+	char *p = (char *)buf;
+
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = 0;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Send one notify line, e.g. "STATUS=serving\n". */
+static inline int elf_module_notify(const char *line)
+{
+	return elf_module_write_all(ELF_MODULE_NOTIFY_FD, line, strlen(line));
 }
 
 /* Tell the kernel the module is ready: its load call returns 0. */
 static inline int elf_module_ready(void)
 {
 	return elf_module_notify("READY=1\n");
+}
+
+/*
+ * The channel: read the next request from the kernel into @buf (of @size
+ * bytes).  Returns its length, or -1: end of file (errno 0) or error (a
+ * request larger than @size gives EMSGSIZE and leaves the stream out of
+ * step).
+ */
+static inline long elf_module_recv(void *buf, size_t size)
+{
+	struct elf_module_msg_hdr hdr;
+
+	if (elf_module_read_all(0, &hdr, sizeof(hdr)))
+		return -1;
+	if (hdr.len > size) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (elf_module_read_all(0, buf, hdr.len))
+		return -1;
+	return (long)hdr.len;
+}
+
+/* Send the reply to the request just received. */
+static inline int elf_module_reply(const void *buf, size_t len)
+{
+	struct elf_module_msg_hdr hdr = { .len = (__u32)len };
+
+	if (len > ELF_MODULE_MSG_MAX) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (elf_module_write_all(1, &hdr, sizeof(hdr)))
+		return -1;
+	return elf_module_write_all(1, buf, len);
 }
 
 #endif /* _ELF_MODULE_H */

@@ -13,6 +13,10 @@
  *	mode=envcheck	check the environment, cwd and fds the kernel gave
  *			it; exit 0 if all is right, else 100 + the check
  *	mode=args	print argv to stderr, one "argv[i]=<...>" line each
+ *	mode=echo	say READY=1, then answer every request on the channel
+ *			with a copy of it
+ *	mode=silent	say READY=1, read requests, never answer
+ *	mode=die	say READY=1, exit 3 on the first request
  *	exit=N		exit with status N at once
  *	signal=N	die of signal N at once
  *	status=TEXT	send STATUS=TEXT first
@@ -32,6 +36,9 @@
 
 #ifndef MODNAME
 #define MODNAME "umh_elf_test"
+#endif
+#ifndef DEFAULT_MODE
+#define DEFAULT_MODE "oneshot"
 #endif
 
 ELF_MODULE_NAME(MODNAME);
@@ -129,9 +136,25 @@ static int daemonize(void)
 	return 0;
 }
 
+/* Serve the channel: echo, stay silent, or die on the first request. */
+static int serve(const char *mode)
+{
+	static char buf[ELF_MODULE_MSG_MAX];
+	long n;
+
+	elf_module_ready();
+	while ((n = elf_module_recv(buf, sizeof(buf))) >= 0) {
+		if (!strcmp(mode, "die"))
+			return 3;
+		if (!strcmp(mode, "echo") && elf_module_reply(buf, (size_t)n))
+			return 1;
+	}
+	return errno ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-	const char *mode = arg(argc, argv, "mode");
+	const char *mode = arg(argc, argv, "mode") ?: DEFAULT_MODE;
 	const char *v;
 	int i;
 
@@ -160,8 +183,11 @@ int main(int argc, char **argv)
 		raise(atoi(v));
 		return 99;
 	}
-	if (!mode || !strcmp(mode, "oneshot"))
+	if (!strcmp(mode, "oneshot"))
 		return 0;
+	if (!strcmp(mode, "echo") || !strcmp(mode, "silent") ||
+	    !strcmp(mode, "die"))
+		return serve(mode);
 	if (!strcmp(mode, "ready")) {
 		elf_module_ready();
 		wait_forever();

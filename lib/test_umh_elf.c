@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test driver for the in-kernel API of ELF modules (include/linux/umh_elf.h)
+ * and for request_module() of ELF modules, in the spirit of test_kmod.c.
+ *
+ * Writing a command to /sys/kernel/debug/test_umh_elf/run runs it; the
+ * write returns the length written on success, or the error the command
+ * met, so a shell or a selftest reads the result from errno:
+ *
+ *   echo NAME THREADS CALLS SIZE TIMEOUT_MS
+ *	THREADS kernel threads each make CALLS round trips through the ELF
+ *	module NAME with SIZE-byte requests, and check that every reply is
+ *	a copy of its request (-EBADMSG if not);
+ *   call NAME SIZE TIMEOUT_MS
+ *	one round trip;
+ *   get NAME
+ *	umh_elf_get() then umh_elf_put();
+ *   hold NAME / release
+ *	umh_elf_get(), with the reference kept until "release";
+ *   request NAME THREADS
+ *	THREADS kernel threads call request_module(NAME) at once; each must
+ *	return 0 (a positive modprobe status counts as -ENOENT).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/debugfs.h>
+#include <linux/jiffies.h>
+#include <linux/kmod.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/umh_elf.h>
+
+#define TEST_UMH_ELF_NAME_MAX	64
+#define TEST_UMH_ELF_THREADS	256
+
+/**
+ * struct test_umh_elf_job - what one kernel thread of a command does
+ * @name: module name
+ * @id: thread number, mixed into the payload
+ * @calls: round trips to make (echo) or unused (request)
+ * @size: request size
+ * @timeout: per call, in jiffies
+ * @em: the module (echo)
+ * @err: the result
+ * @done: completed when the thread is finished
+ */
+struct test_umh_elf_job {
+	const char *name;
+	unsigned int id;
+	unsigned int calls;
+	size_t size;
+	unsigned long timeout;
+	struct elf_module *em;
+	int err;
+	struct completion done;
+};
+
+/* The module kept by "hold"; test_umh_elf_lock protects it. */
+static DEFINE_MUTEX(test_umh_elf_lock);
+static struct elf_module *test_umh_elf_held;
+static struct dentry *test_umh_elf_dir;
+
+static void test_umh_elf_fill(u8 *buf, size_t size, unsigned int id,
+			      unsigned int call)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		buf[i] = (u8)(id * 31 + call * 7 + i);
+}
+
+static int test_umh_elf_round_trips(struct test_umh_elf_job *job)
+{
+	u8 *req, *reply;
+	unsigned int call;
+	ssize_t n;
+	int err = 0;
+
+	req = kvmalloc(job->size + 1, GFP_KERNEL);
+	reply = kvmalloc(job->size + 1, GFP_KERNEL);
+	if (!req || !reply) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (call = 0; call < job->calls && !err; call++) {
+		test_umh_elf_fill(req, job->size, job->id, call);
+		n = umh_elf_call(job->em, req, job->size, reply, job->size + 1,
+				 job->timeout);
+		if (n < 0)
+			err = n;
+		else if (n != job->size || memcmp(req, reply, n))
+			err = -EBADMSG;
+	}
+out:
+	kvfree(req);
+	kvfree(reply);
+	return err;
+}
+
+static int test_umh_elf_echo_thread(void *data)
+{
+	struct test_umh_elf_job *job = data;
+
+	job->err = test_umh_elf_round_trips(job);
+	complete(&job->done);
+	return 0;
+}
+
+static int test_umh_elf_request_thread(void *data)
+{
+	struct test_umh_elf_job *job = data;
+	int ret;
+
+	ret = request_module("%s", job->name);
+	job->err = ret > 0 ? -ENOENT : ret;
+	complete(&job->done);
+	return 0;
+}
+
+/* Run @fn in @threads kernel threads at once; the first error wins. */
+static int test_umh_elf_run_threads(int (*fn)(void *),
+				    const struct test_umh_elf_job *tmpl,
+				    unsigned int threads)
+{
+	struct test_umh_elf_job *jobs;
+	struct task_struct *t;
+	unsigned int i, started;
+	int err = 0;
+
+	if (!threads || threads > TEST_UMH_ELF_THREADS)
+		return -EINVAL;
+	jobs = kcalloc(threads, sizeof(*jobs), GFP_KERNEL);
+	if (!jobs)
+		return -ENOMEM;
+	for (started = 0; started < threads; started++) {
+		jobs[started] = *tmpl;
+		jobs[started].id = started;
+		init_completion(&jobs[started].done);
+		t = kthread_run(fn, &jobs[started], "test_umh_elf/%u", started);
+		if (IS_ERR(t)) {
+			err = PTR_ERR(t);
+			break;
+		}
+	}
+	for (i = 0; i < started; i++) {
+		wait_for_completion(&jobs[i].done);
+		if (!err && jobs[i].err) {
+			err = jobs[i].err;
+			pr_info("thread %u: %d\n", i, err);
+		}
+	}
+	kfree(jobs);
+	return err;
+}
+
+static int test_umh_elf_echo(const char *name, unsigned int threads,
+			     unsigned int calls, size_t size,
+			     unsigned int timeout_ms)
+{
+	struct test_umh_elf_job tmpl = {
+		.name = name,
+		.calls = calls,
+		.size = size,
+		.timeout = msecs_to_jiffies(timeout_ms),
+	};
+	int err;
+
+	tmpl.em = umh_elf_get(name);
+	if (IS_ERR(tmpl.em))
+		return PTR_ERR(tmpl.em);
+	err = test_umh_elf_run_threads(test_umh_elf_echo_thread, &tmpl,
+				       threads);
+	umh_elf_put(tmpl.em);
+	return err;
+}
+
+static int test_umh_elf_hold(const char *name)
+{
+	struct elf_module *em;
+	int err = 0;
+
+	mutex_lock(&test_umh_elf_lock);
+	if (test_umh_elf_held) {
+		err = -EBUSY;
+		goto out;
+	}
+	em = umh_elf_get(name);
+	if (IS_ERR(em))
+		err = PTR_ERR(em);
+	else
+		test_umh_elf_held = em;
+out:
+	mutex_unlock(&test_umh_elf_lock);
+	return err;
+}
+
+static int test_umh_elf_release(void)
+{
+	int err = 0;
+
+	mutex_lock(&test_umh_elf_lock);
+	if (test_umh_elf_held)
+		umh_elf_put(test_umh_elf_held);
+	else
+		err = -ENOENT;
+	test_umh_elf_held = NULL;
+	mutex_unlock(&test_umh_elf_lock);
+	return err;
+}
+
+static int test_umh_elf_command(char *cmd)
+{
+	struct test_umh_elf_job tmpl = { };
+	char name[TEST_UMH_ELF_NAME_MAX];
+	unsigned int threads, calls, size, timeout_ms;
+	struct elf_module *em;
+
+	if (sscanf(cmd, "echo %63s %u %u %u %u", name, &threads, &calls,
+		   &size, &timeout_ms) == 5)
+		return test_umh_elf_echo(name, threads, calls, size,
+					 timeout_ms);
+	if (sscanf(cmd, "call %63s %u %u", name, &size, &timeout_ms) == 3)
+		return test_umh_elf_echo(name, 1, 1, size, timeout_ms);
+	if (sscanf(cmd, "get %63s", name) == 1) {
+		em = umh_elf_get(name);
+		if (IS_ERR(em))
+			return PTR_ERR(em);
+		umh_elf_put(em);
+		return 0;
+	}
+	if (sscanf(cmd, "hold %63s", name) == 1)
+		return test_umh_elf_hold(name);
+	if (!strcmp(cmd, "release"))
+		return test_umh_elf_release();
+	if (sscanf(cmd, "request %63s %u", name, &threads) == 2) {
+		tmpl.name = name;
+		return test_umh_elf_run_threads(test_umh_elf_request_thread,
+						&tmpl, threads);
+	}
+	return -EINVAL;
+}
+
+static ssize_t test_umh_elf_run_write(struct file *file,
+				      const char __user *ubuf, size_t count,
+				      loff_t *ppos)
+{
+	char *cmd;
+	int err;
+
+	cmd = memdup_user_nul(ubuf, min_t(size_t, count, 255));
+	if (IS_ERR(cmd))
+		return PTR_ERR(cmd);
+	err = test_umh_elf_command(strim(cmd));
+	kfree(cmd);
+	return err ?: count;
+}
+
+static const struct file_operations test_umh_elf_run_fops = {
+	.owner = THIS_MODULE,
+	.write = test_umh_elf_run_write,
+};
+
+static int __init test_umh_elf_init(void)
+{
+	test_umh_elf_dir = debugfs_create_dir("test_umh_elf", NULL);
+	debugfs_create_file("run", 0200, test_umh_elf_dir, NULL,
+			    &test_umh_elf_run_fops);
+	return 0;
+}
+
+static void __exit test_umh_elf_exit(void)
+{
+	debugfs_remove_recursive(test_umh_elf_dir);
+	test_umh_elf_release();
+}
+
+module_init(test_umh_elf_init);
+module_exit(test_umh_elf_exit);
+MODULE_DESCRIPTION("Test driver for the in-kernel API of ELF modules");
+MODULE_LICENSE("GPL");
