@@ -21,7 +21,8 @@ KMAKE = $(MAKE) -C $(SRC) O=$(KOUT) -j$(JOBS) -s
 
 export TOP BUILD OUT KOUT SRC PRISTINE JOBS
 
-.PHONY: help deps kernel check run shell series bench clean distclean
+
+.PHONY: help deps tree kernel check run shell series bench clean distclean
 
 help:
 	@echo "ELF modules for Linux"
@@ -45,9 +46,11 @@ $(BUILD)/pristine/linux-source-6.12/Makefile:
 	@tar -xf /usr/src/linux-source-6.12.tar.xz -C $(BUILD)/pristine
 	@touch $@
 
-kernel: deps $(PRISTINE)/Makefile
+tree: deps $(PRISTINE)/Makefile
 	@echo "  OVERLAY $(SRC)"
 	@$(TOP)/scripts/prepare-tree.sh $(PRISTINE) $(SRC) $(TOP)
+
+kernel: tree
 	@$(TOP)/scripts/configure.sh
 	@echo "  BUILD   bzImage modules"
 	@$(KMAKE) bzImage modules
@@ -63,7 +66,7 @@ run: kernel
 shell: kernel
 	@$(TOP)/scripts/run.sh shell
 
-series: deps $(PRISTINE)/Makefile
+series: tree
 	@$(TOP)/scripts/series.sh
 
 bench: kernel

@@ -37,7 +37,7 @@ for d in $overlay_dirs; do
 done
 
 # 2. The patches, applied in order to pristine copies of the files they touch.
-for p in "$repo"/patches/*.patch; do
+for p in "$repo"/patches/*.patch "$repo"/MAINTAINERS.patch; do
 	[ -f "$p" ] || continue
 	for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p"); do
 		[ -e "$stage/$f" ] && continue

@@ -32,7 +32,7 @@
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
-#include "elf_module.h"
+#include <linux/elf_module.h>
 
 #ifndef MODNAME
 #define MODNAME "umh_elf_test"

@@ -187,7 +187,7 @@ static pid_t elf_pid(const char *mod)
  * Run a command of the test driver: 0, or the -errno its write() failed
  * with.
  */
-static int __attribute__((format(printf, 1, 2))) drv(const char *fmt, ...)
+static int __printf(1, 2) drv(const char *fmt, ...)
 {
 	char cmd[256];
 	va_list ap;

@@ -30,7 +30,7 @@
 #include <byteswap.h>
 #include <ctype.h>
 #include <dirent.h>
-#include <elf.h>
+#include <linux/elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -1146,32 +1146,32 @@ struct image {
 	size_t len;
 };
 
-static Elf64_Ehdr *ehdr(struct image *img)
+static struct elf64_hdr *ehdr(struct image *img)
 {
-	return (Elf64_Ehdr *)img->buf;
+	return (struct elf64_hdr *)img->buf;
 }
 
 /* Program header @i, or NULL if it is not inside the image. */
-static Elf64_Phdr *phdr(struct image *img, unsigned int i)
+static struct elf64_phdr *phdr(struct image *img, unsigned int i)
 {
-	Elf64_Ehdr *eh = ehdr(img);
+	struct elf64_hdr *eh = ehdr(img);
 
-	if (i >= eh->e_phnum || eh->e_phentsize != sizeof(Elf64_Phdr) ||
+	if (i >= eh->e_phnum || eh->e_phentsize != sizeof(struct elf64_phdr) ||
 	    eh->e_phoff > img->len ||
-	    (i + 1) * sizeof(Elf64_Phdr) > img->len - eh->e_phoff)
+	    (i + 1) * sizeof(struct elf64_phdr) > img->len - eh->e_phoff)
 		return NULL;
-	return (Elf64_Phdr *)(img->buf + eh->e_phoff) + i;
+	return (struct elf64_phdr *)(img->buf + eh->e_phoff) + i;
 }
 
-static Elf64_Shdr *shdr(struct image *img, unsigned int i)
+static struct elf64_shdr *shdr(struct image *img, unsigned int i)
 {
-	Elf64_Ehdr *eh = ehdr(img);
+	struct elf64_hdr *eh = ehdr(img);
 
-	if (i >= eh->e_shnum || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	if (i >= eh->e_shnum || eh->e_shentsize != sizeof(struct elf64_shdr) ||
 	    eh->e_shoff > img->len ||
-	    (i + 1) * sizeof(Elf64_Shdr) > img->len - eh->e_shoff)
+	    (i + 1) * sizeof(struct elf64_shdr) > img->len - eh->e_shoff)
 		return NULL;
-	return (Elf64_Shdr *)(img->buf + eh->e_shoff) + i;
+	return (struct elf64_shdr *)(img->buf + eh->e_shoff) + i;
 }
 
 static bool in_image(struct image *img, Elf64_Off off, Elf64_Xword size)
@@ -1180,10 +1180,10 @@ static bool in_image(struct image *img, Elf64_Off off, Elf64_Xword size)
 }
 
 /* The section named @name; *@sname is set to where its name is. */
-static Elf64_Shdr *find_section(struct image *img, const char *name,
-				char **sname)
+static struct elf64_shdr *find_section(struct image *img, const char *name,
+				       char **sname)
 {
-	Elf64_Shdr *strtab = shdr(img, ehdr(img)->e_shstrndx), *sh;
+	struct elf64_shdr *strtab = shdr(img, ehdr(img)->e_shstrndx), *sh;
 	unsigned int i;
 	char *names;
 
@@ -1212,7 +1212,7 @@ static Elf64_Shdr *find_section(struct image *img, const char *name,
  */
 static char *modinfo_entry(struct image *img, const char *prefix, bool exact)
 {
-	Elf64_Shdr *sh = find_section(img, ".modinfo", NULL);
+	struct elf64_shdr *sh = find_section(img, ".modinfo", NULL);
 	char *p, *end;
 
 	if (!sh || !sh->sh_size)
@@ -1236,7 +1236,7 @@ static int wrong_class(struct image *img)
 
 static int wrong_byte_order(struct image *img)
 {
-	Elf64_Ehdr *eh = ehdr(img);
+	struct elf64_hdr *eh = ehdr(img);
 
 	/*
 	 * Swap e_type as well, so that read big-endian it still says
@@ -1274,13 +1274,13 @@ static int truncated_40(struct image *img)
 
 static int truncated_to_header(struct image *img)
 {
-	img->len = sizeof(Elf64_Ehdr);
+	img->len = sizeof(struct elf64_hdr);
 	return 0;
 }
 
 static int pt_interp(struct image *img)
 {
-	Elf64_Phdr *ph;
+	struct elf64_phdr *ph;
 	unsigned int i;
 
 	for (i = 0; (ph = phdr(img, i)); i++)
@@ -1294,7 +1294,7 @@ static int pt_interp(struct image *img)
 static int no_pt_load(struct image *img)
 {
 	unsigned int i, n = 0;
-	Elf64_Phdr *ph;
+	struct elf64_phdr *ph;
 
 	for (i = 0; (ph = phdr(img, i)); i++)
 		if (ph->p_type == PT_LOAD) {
@@ -1306,7 +1306,7 @@ static int no_pt_load(struct image *img)
 
 static int load_offset_huge(struct image *img)
 {
-	Elf64_Phdr *ph;
+	struct elf64_phdr *ph;
 	unsigned int i;
 
 	for (i = 0; (ph = phdr(img, i)); i++)
@@ -1350,7 +1350,7 @@ static int duplicate_name(struct image *img)
 
 static int modinfo_not_nul_terminated(struct image *img)
 {
-	Elf64_Shdr *sh = find_section(img, ".modinfo", NULL);
+	struct elf64_shdr *sh = find_section(img, ".modinfo", NULL);
 
 	if (!sh || !sh->sh_size)
 		return -1;
@@ -1456,7 +1456,7 @@ FIXTURE_VARIANT_ADD(bad_image, no_modinfo) {
 
 FIXTURE_SETUP(bad_image)
 {
-	Elf64_Ehdr *eh;
+	struct elf64_hdr *eh;
 
 	self->img.buf = NULL;
 	if (!env_setup(_metadata, &self->log))
