@@ -82,10 +82,10 @@ rm -f "$O"/0001-base-pristine-*.patch
 # The cover letter's subject and text.
 cover=$(ls "$O"/0000-cover-letter.patch)
 python3 - "$cover" "$TOP/series/00-cover-letter.txt" <<'PY'
-import sys
+import re, sys
 cover, text = sys.argv[1], open(sys.argv[2]).read()
 subject, _, blurb = text.partition("\n\n")
-subject = subject.replace("Subject: ", "").replace("[PATCH 0/6] ", "")
+subject = re.sub(r"^Subject: (\[[^]]*\] )?", "", subject)
 s = open(cover).read()
 s = s.replace("*** SUBJECT HERE ***", subject)
 s = s.replace("*** BLURB HERE ***", blurb.strip())
