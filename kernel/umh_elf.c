@@ -434,7 +434,6 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 	mutex_init(&proc->chan_lock);
 	ratelimit_state_init(&proc->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
-	ratelimit_set_flags(&proc->ratelimit, RATELIMIT_MSG_ON_RELEASE);
 }
 
 /**

@@ -40,6 +40,7 @@ for name in umh_elf_test umh_elf_test2 umh_elf_echo; do
 	cp "$T/opt/$name.unsigned.ko" "$T/extra/$name.ko"
 	$SIGN "$T/extra/$name.ko"
 done
+gzip -9 -c "$T/extra/umh_elf_test.ko" > "$T/opt/umh_elf_test.ko.gz"
 
 # The regular module, as an external module of the test kernel.
 rm -rf "$T/regular" && cp -r "$ST/regular" "$T/regular"

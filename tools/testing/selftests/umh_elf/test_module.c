@@ -22,6 +22,7 @@
  *	status=TEXT	send STATUS=TEXT first
  *	delay_ms=N	sleep N ms before anything else
  *	say=TEXT	print TEXT to stderr first
+ *	flood=N		print N lines to stderr, then exit 0
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -167,6 +168,12 @@ int main(int argc, char **argv)
 	v = arg(argc, argv, "say");
 	if (v)
 		fprintf(stderr, "%s\n", v);
+	v = arg(argc, argv, "flood");
+	if (v) {
+		for (i = 0; i < atoi(v); i++)
+			fprintf(stderr, "flood line %d\n", i);
+		return 0;
+	}
 	v = arg(argc, argv, "status");
 	if (v) {
 		char line[256];

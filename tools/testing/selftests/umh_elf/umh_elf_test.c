@@ -69,6 +69,11 @@
 
 #define UNSIGNED_KO	"/opt/umh_elf/umh_elf_test.unsigned.ko"
 #define SHA256_FILE	"/opt/umh_elf/umh_elf_test.sha256"
+#define COMPRESSED_KO	"/opt/umh_elf/umh_elf_test.ko.gz"
+
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE	4
+#endif
 
 #define PARAMS_DIR	"/sys/module/module/parameters/"
 #define READY_TIMEOUT	PARAMS_DIR "elf_ready_timeout_ms"
@@ -1133,6 +1138,79 @@ TEST_F_TIMEOUT(umh_elf, params_too_long, TEST_TIMEOUT)
 		TH_LOG("load returned %d (%s)", ret, strerror(-ret));
 	EXPECT_TRUE(module_gone(MOD));
 	EXPECT_EQ(0, count_procs(MOD));
+}
+
+/* A fatal signal to the loading process: its module's processes die too. */
+TEST_F_TIMEOUT(umh_elf, caller_killed_while_waiting, TEST_TIMEOUT)
+{
+	pid_t child;
+	int status;
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child)
+		_exit(-load_ko(MOD, "mode=never"));
+	ASSERT_TRUE(WAIT_UNTIL(count_procs(MOD) == 1));
+	ASSERT_TRUE(module_in_sysfs(MOD));
+	EXPECT_STREQ("coming", attr(MOD, "initstate", (char[32]){ 0 }, 32));
+	kill(child, SIGKILL);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(MOD) == 0));
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " MOD ": stopped (signal 9)"));
+}
+
+/* A module compressed as kmod allows, decompressed by the kernel. */
+TEST_F_TIMEOUT(umh_elf, compressed_module_loads, TEST_TIMEOUT)
+{
+	char sha[128], buf[128];
+	int fd, ret;
+
+	if (access("/sys/module/compression", F_OK))
+		SKIP(return, "kernel without module decompression");
+	ASSERT_LT(0, read_text(SHA256_FILE, sha, sizeof(sha)));
+	fd = open(COMPRESSED_KO, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ret = syscall(__NR_finit_module, fd, "mode=ready",
+		      MODULE_INIT_COMPRESSED_FILE) ? -errno : 0;
+	close(fd);
+	ASSERT_EQ(0, ret);
+	EXPECT_STREQ(sha, attr(MOD, "elf/sha256", buf, sizeof(buf)));
+	EXPECT_STREQ("1", attr(MOD, "elf/signed", buf, sizeof(buf)));
+	EXPECT_EQ(0, unload(MOD));
+}
+
+/* Code that walks the module list finds an ELF module and no symbols. */
+TEST_F_TIMEOUT(umh_elf, module_list_walkers_survive, TEST_TIMEOUT)
+{
+	size_t len = 0;
+	char *text;
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=ready"));
+	text = read_all("/proc/kallsyms", &len);
+	ASSERT_NE(NULL, text);
+	EXPECT_LT(0, (int)len);
+	EXPECT_EQ(NULL, strstr(text, "[" MOD "]"));
+	free(text);
+	text = read_all("/proc/modules", &len);
+	ASSERT_NE(NULL, text);
+	EXPECT_TRUE(has_line(text, MOD " 0 0 - Live 0x"));
+	free(text);
+	EXPECT_EQ(0, unload(MOD));
+}
+
+/* stderr lines reach the kernel log, but a flood of them is rate-limited. */
+TEST_F_TIMEOUT(umh_elf, stderr_is_rate_limited, TEST_TIMEOUT)
+{
+	int lines;
+
+	ASSERT_EQ(0, load_ko(MOD, "flood=200"));
+	ASSERT_TRUE(kmsg_wait(&self->log, "elf-module " MOD ": stopped (exit 0)"));
+	lines = kmsg_count(&self->log, MOD ": flood line ");
+	EXPECT_LE(5, lines);
+	EXPECT_GT(200, lines);
 }
 
 /*
