@@ -32,4 +32,13 @@ run "/sbin/modprobe umh_elf_test2 mode=args a=1 'b=\"x y\"'; dmesg | grep 'umh_e
 say "rmmod stops it (SIGTERM, then SIGKILL after the stop timeout):"
 run "/sbin/rmmod umh_elf_test && dmesg | grep elf-module | tail -1; lsmod"
 
-say "Not yet shown: talking to the module from kernel code over its pipes (in-kernel API, to come)."
+say "Kernel code hands work to an ELF module over its pipes.  The test driver asks"
+echo "umh_elf_echo, which is not loaded: umh_elf_get() loads it through request_module()"
+echo "and modprobe, then 4 kernel threads make 100 round trips each, every reply checked:"
+run "/sbin/modprobe test_umh_elf"
+run "echo 'echo umh_elf_echo 4 100 64 5000' > /sys/kernel/debug/test_umh_elf/run && echo '400 replies, all correct'"
+run "/sbin/lsmod; dmesg | grep 'elf-module umh_elf_echo' | tail -1"
+
+say "A held reference keeps it from rmmod, as for any module:"
+run "echo 'hold umh_elf_echo' > /sys/kernel/debug/test_umh_elf/run; cat /sys/module/umh_elf_echo/refcnt; /sbin/rmmod umh_elf_echo"
+run "echo release > /sys/kernel/debug/test_umh_elf/run; /sbin/rmmod umh_elf_echo && echo removed"
