@@ -22,13 +22,16 @@ KMAKE = $(MAKE) -C $(SRC) O=$(KOUT) -j$(JOBS) -s
 export TOP BUILD OUT KOUT SRC PRISTINE JOBS
 
 
-.PHONY: help deps tree kernel check run shell series bench clean distclean
+export EXTRA_FRAGMENT QEMU_TIMEOUT
+
+.PHONY: help deps tree kernel check check-debug run shell series bench clean distclean
 
 help:
 	@echo "ELF modules for Linux"
 	@echo
 	@echo "  make run      build, boot the patched kernel in QEMU, show ELF modules at work"
 	@echo "  make check    build and run every test in QEMU (TAP, then 'N passed, N failed')"
+	@echo "  make check-debug  the same tests on a KASAN/lockdep/kmemleak/fault-injection kernel"
 	@echo "  make shell    boot the test guest to an interactive shell"
 	@echo "  make kernel   build out/bzImage and the build tree out/linux"
 	@echo "  make series   the patch series under out/series/"
@@ -59,6 +62,13 @@ kernel: tree
 
 check: kernel
 	@$(TOP)/scripts/check.sh
+
+# The same tests on a kernel with KASAN, lockdep, kmemleak and fault
+# injection, built apart in out/debug/.
+check-debug:
+	@$(MAKE) --no-print-directory OUT=$(TOP)/out/debug \
+		EXTRA_FRAGMENT=$(TOP)/tools/testing/selftests/umh_elf/config.debug \
+		QEMU_TIMEOUT=3000 check
 
 run: kernel
 	@$(TOP)/scripts/run.sh demo

@@ -29,24 +29,64 @@ for p in "$T"/kselftest/*; do
 	[ -x "$p" ] && [ -f "$p" ] || rm -rf "$p"
 done
 
-# ELF modules: NAME.ko for each name the tests load; umh_elf_echo serves
-# the channel when loaded without parameters.
-for name in umh_elf_test umh_elf_test2 umh_elf_echo; do
-	mode=oneshot
-	[ $name = umh_elf_echo ] && mode=echo
-	$CC $CFLAGS -DMODNAME="\"$name\"" -DDEFAULT_MODE="\"$mode\"" \
-		-o "$T/opt/$name.unsigned.ko" "$ST/test_module.c"
-	sha256sum "$T/opt/$name.unsigned.ko" | cut -d' ' -f1 > "$T/opt/$name.sha256"
-	cp "$T/opt/$name.unsigned.ko" "$T/extra/$name.ko"
-	$SIGN "$T/extra/$name.ko"
-done
+# ELF modules: NAME.ko for each name the tests load, from test_module.c:
+#   name:default-mode:capabilities ("-" for no capabilities= tag).
+# umh_elf_echo serves the channel when loaded without parameters;
+# umh_elf_evil is an attacker's image with the name umh_elf_test.
+elf_module() {
+	file=$1 name=$2 mode=$3 caps=$4
+	set -- -DMODNAME="\"$name\"" -DDEFAULT_MODE="\"$mode\""
+	[ "$caps" = - ] || set -- "$@" -DCAPS="\"$caps\""
+	[ "$file" = umh_elf_evil ] && set -- "$@" -DEVIL
+	$CC $CFLAGS "$@" -o "$T/opt/$file.unsigned.ko" "$ST/test_module.c"
+	sha256sum "$T/opt/$file.unsigned.ko" | cut -d' ' -f1 > "$T/opt/$file.sha256"
+	cp "$T/opt/$file.unsigned.ko" "$T/extra/$file.ko"
+	$SIGN "$T/extra/$file.ko"
+}
+elf_module umh_elf_test umh_elf_test oneshot -
+elf_module umh_elf_test2 umh_elf_test2 oneshot -
+elf_module umh_elf_echo umh_elf_echo echo -
+elf_module umh_elf_caps umh_elf_caps ready cap_net_admin,cap_sys_time
+elf_module umh_elf_nocaps umh_elf_nocaps ready ""
+elf_module umh_elf_badcap umh_elf_badcap ready cap_net_admin,cap_bogus
+elf_module umh_elf_evil umh_elf_test ready -
+mv "$T/extra/umh_elf_evil.ko" "$T/opt/umh_elf_evil.ko"
 gzip -9 -c "$T/extra/umh_elf_test.ko" > "$T/opt/umh_elf_test.ko.gz"
+
+# The tiny module: no libc, a few KiB.
+$CC -static -nostdlib -ffreestanding -O2 -fno-asynchronous-unwind-tables \
+	-fno-stack-protector -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+	-Wall -Wextra -isystem "$KOUT/usr/include" \
+	-o "$T/opt/umh_elf_tiny.unsigned.ko" "$ST/tiny_module.c"
+cp "$T/opt/umh_elf_tiny.unsigned.ko" "$T/extra/umh_elf_tiny.ko"
+$SIGN "$T/extra/umh_elf_tiny.ko"
+
+# A key the kernel does not trust.
+if [ ! -f "$OUT/otherkey.pem" ]; then
+	openssl req -new -nodes -utf8 -sha256 -days 36500 -batch -x509 \
+		-subj "/CN=Untrusted test key/" -outform PEM \
+		-out "$OUT/otherkey.pem" -keyout "$OUT/otherkey.pem" 2>/dev/null
+fi
+
+# Signature variants: one byte of the signed image changed, and signed
+# with the untrusted key.
+sig_variants() {
+	base=$1 signed=$2
+	cp "$T/opt/$base.unsigned.ko" "$T/opt/$base.otherkey.ko"
+	"$KOUT/scripts/sign-file" sha256 "$OUT/otherkey.pem" "$OUT/otherkey.pem" \
+		"$T/opt/$base.otherkey.ko"
+	cp "$signed" "$T/opt/$base.badsig.ko"
+	printf 'X' | dd of="$T/opt/$base.badsig.ko" bs=1 seek=1000 conv=notrunc 2>/dev/null
+}
+sig_variants umh_elf_test "$T/extra/umh_elf_test.ko"
 
 # The regular module, as an external module of the test kernel.
 rm -rf "$T/regular" && cp -r "$ST/regular" "$T/regular"
 make -s -C "$KOUT" M="$T/regular" modules >/dev/null
 cp "$T/regular/umh_elf_regular.ko" "$T/extra/"
+cp "$T/regular/umh_elf_regular.ko" "$T/opt/umh_elf_regular.unsigned.ko"
 $SIGN "$T/extra/umh_elf_regular.ko"
+sig_variants umh_elf_regular "$T/extra/umh_elf_regular.ko"
 
 # Upstream's kmod.sh regression test: lib/test_kmod.c and lib/test_module.c
 # as external modules (CONFIG_TEST_KMOD would select XFS and Btrfs).

@@ -4,14 +4,17 @@
 # per change of the fragment, and check that every option took.
 set -eu
 
-frag="$TOP/tools/testing/selftests/umh_elf/config"
+# EXTRA_FRAGMENT (make check-debug: config.debug) is merged on top.
+base="$TOP/tools/testing/selftests/umh_elf/config"
+frag="$KOUT/.umh_elf_fragment.new"
 stamp="$KOUT/.umh_elf_fragment"
 
 mkdir -p "$KOUT"
+cat "$base" ${EXTRA_FRAGMENT:+"$EXTRA_FRAGMENT"} > "$frag"
 if [ -f "$KOUT/.config" ] && [ -f "$stamp" ] && cmp -s "$frag" "$stamp"; then
 	exit 0
 fi
-echo "  CONFIG  tinyconfig + $(basename "$(dirname "$frag")")/config"
+echo "  CONFIG  tinyconfig + umh_elf/config${EXTRA_FRAGMENT:+ + $(basename "$EXTRA_FRAGMENT")}"
 make -C "$SRC" O="$KOUT" -s tinyconfig >/dev/null
 "$SRC/scripts/kconfig/merge_config.sh" -m -O "$KOUT" "$KOUT/.config" "$frag" >/dev/null
 make -C "$SRC" O="$KOUT" -s olddefconfig >/dev/null
@@ -30,5 +33,5 @@ grep -E '^CONFIG_[A-Z0-9_]+=' "$frag" | while IFS= read -r want; do
 		exit 1
 	fi
 done || bad=1
-cp "$frag" "$stamp"
+mv "$frag" "$stamp"
 [ "$bad" = 0 ] || { rm -f "$stamp"; exit 1; }

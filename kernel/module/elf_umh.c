@@ -558,6 +558,9 @@ static int elf_umh_start(struct elf_module *em, const struct load_info *info)
 		pr_err("elf-module %s: exec failed: %d\n", em->mod.name, err);
 		return err;
 	}
+	if (!em->proc.limit_caps)
+		pr_notice("elf-module %s: no capabilities= limit: full user-mode-helper capability set\n",
+			  em->mod.name);
 	pr_info("elf-module %s: started pid %d, sha256 %*phN, %s, by %s[%d]\n",
 		em->mod.name, umh_elf_pid(&em->proc), SHA256_DIGEST_SIZE,
 		em->sha256, em->sig_ok ? "signed" : "unsigned",

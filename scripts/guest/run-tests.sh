@@ -4,10 +4,15 @@
 # "### BEGIN" and "### END" markers (scripts/check.sh).
 kmemleak=/sys/kernel/debug/kmemleak
 
+# umh_elf_tests=security (from the kernel command line) runs only the
+# security tests: the boots with module.sig_enforce=1 or lockdown=integrity.
+only=${umh_elf_tests:-}
+
 [ -w $kmemleak ] && echo clear > $kmemleak
 echo "### BEGIN"
 for t in /opt/kselftest/umh_elf/*; do
 	[ -x "$t" ] || continue
+	[ -z "$only" ] || [ "$(basename "$t")" = "umh_elf_${only}_test" ] || continue
 	echo "### TEST $(basename "$t")"
 	(cd /opt/kselftest/umh_elf && timeout 600 "$t" 2>&1)
 	echo "### EXIT $(basename "$t") $?"
@@ -16,9 +21,9 @@ done
 # Upstream's kmod.sh, one test case at a time, as TAP.  DEFAULT_KMOD_FS is
 # configfs (modular here) instead of xfs.  KMOD_TESTS lists the cases run.
 KMOD_TESTS="0001 0002 0003 0004 0005 0006 0007 0008 0009 0010 0011 0012 0013"
-echo "### TEST kmod.sh"
-echo "TAP version 13"
-echo "1..$(echo $KMOD_TESTS | wc -w)"
+[ -z "$only" ] || KMOD_TESTS=""
+[ -n "$KMOD_TESTS" ] && echo "### TEST kmod.sh" && echo "TAP version 13"
+[ -n "$KMOD_TESTS" ] && echo "1..$(echo $KMOD_TESTS | wc -w)"
 n=0
 for id in $KMOD_TESTS; do
 	n=$((n + 1))
@@ -32,7 +37,40 @@ for id in $KMOD_TESTS; do
 		echo "not ok $n kmod.$id (exit $rc)"
 	fi
 done
-echo "### EXIT kmod.sh 0"
+[ -n "$KMOD_TESTS" ] && echo "### EXIT kmod.sh 0"
+
+# On a kernel with fault injection (make check-debug): load ELF modules
+# while slab and page allocations of the loading process fail at random.
+# Every load must end in success or a clean error, and leave nothing.
+fail_load() {
+	d=/sys/kernel/debug/$1
+	echo 20 > $d/probability; echo 1 > $d/interval; echo -1 > $d/times
+	echo Y > $d/task-filter; echo 0 > $d/verbose
+	[ -f $d/ignore-gfp-wait ] && echo N > $d/ignore-gfp-wait
+	[ -f $d/ignore-gfp-highmem ] && echo N > $d/ignore-gfp-highmem
+	errs=0
+	for i in $(seq 100); do
+		sh -c "echo 1 > /proc/self/make-it-fail &&
+		       exec /sbin/insmod /lib/modules/$(uname -r)/extra/umh_elf_test.ko mode=oneshot" \
+			>/dev/null 2>&1 || errs=$((errs + 1))
+	done
+	echo 0 > $d/probability
+	echo "# $1: $errs of 100 loads failed cleanly"
+	sleep 1
+	if grep -q '^umh_elf_test ' /proc/modules || pidof umh_elf_test >/dev/null; then
+		echo "not ok $2 faults.$1_leaves_nothing"
+	else
+		echo "ok $2 faults.$1_leaves_nothing"
+	fi
+}
+if [ -z "$only" ] && [ -d /sys/kernel/debug/failslab ]; then
+	echo "### TEST faults"
+	echo "TAP version 13"
+	echo "1..2"
+	fail_load failslab 1
+	fail_load fail_page_alloc 2
+	echo "### EXIT faults 0"
+fi
 
 if [ -w $kmemleak ]; then
 	echo "### KMEMLEAK"

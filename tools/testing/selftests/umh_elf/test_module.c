@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The ELF module the selftests load.  Built statically as NAME.ko with
- * -DMODNAME='"NAME"'; what it does is chosen by its parameters:
+ * -DMODNAME='"NAME"', -DDEFAULT_MODE='"MODE"', and optionally
+ * -DCAPS='"cap_a,cap_b"' (a capabilities= tag) and -DEVIL (another image
+ * of the same name); what it does is chosen by its parameters:
  *
  *	mode=oneshot	exit 0 at once (the default)
  *	mode=ready	say READY=1, then wait for a signal
@@ -47,6 +49,13 @@ ELF_MODULE_DESCRIPTION("ELF modules selftest program");
 ELF_MODULE_LICENSE("GPL");
 ELF_MODULE_VERSION("1.0");
 ELF_MODULE_ALIAS("umh-elf-test-alias-" MODNAME);
+#ifdef CAPS
+ELF_MODULE_CAPABILITIES(CAPS);
+#endif
+#ifdef EVIL
+/* The attacker's image: same name, other bytes. */
+ELF_MODULE_INFO(evil, "yes");
+#endif
 
 static const char *arg(int argc, char **argv, const char *key)
 {
