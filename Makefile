@@ -24,7 +24,7 @@ export TOP BUILD OUT KOUT SRC PRISTINE JOBS
 
 export EXTRA_FRAGMENT QEMU_TIMEOUT
 
-.PHONY: help deps tree kernel check check-debug run shell series bench clean distclean
+.PHONY: help deps tree kernel check check-debug series-check run shell series bench clean distclean
 
 help:
 	@echo "ELF modules for Linux"
@@ -34,7 +34,8 @@ help:
 	@echo "  make check-debug  the same tests on a KASAN/lockdep/kmemleak/fault-injection kernel"
 	@echo "  make shell    boot the test guest to an interactive shell"
 	@echo "  make kernel   build out/bzImage and the build tree out/linux"
-	@echo "  make series   the patch series under out/series/"
+	@echo "  make series   the patch series under out/series/, checkpatch --strict clean"
+	@echo "  make series-check  apply the series patch by patch, building after each"
 	@echo "  make bench    the benchmark table"
 	@echo "  make clean    remove out/ (distclean: also the build folder)"
 	@echo
@@ -79,8 +80,13 @@ shell: kernel
 series: tree
 	@$(TOP)/scripts/series.sh
 
+series-check: series
+	@$(TOP)/scripts/series-check.sh
+
+# UMH_ELF_BENCH: build-tests.sh adds the padded images only the bench uses.
 bench: kernel
-	@$(TOP)/scripts/run.sh bench
+	@UMH_ELF_BENCH=1 $(TOP)/scripts/run.sh bench
+	@$(TOP)/scripts/bench-report.sh
 
 clean:
 	rm -rf $(OUT)

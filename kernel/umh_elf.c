@@ -108,15 +108,20 @@ static int umh_elf_write_image(struct vfsmount *mnt, const char *name,
 	return written < 0 ? written : -ENOSPC;
 }
 
-/* Runs in the new process on its way to user space, after exec. */
+/*
+ * Runs in the new process on its way to user space, after exec; or in
+ * do_exit() if exec failed, when the task has no fs_struct any more.
+ */
 static void umh_elf_reset_cwd(struct callback_head *head)
 {
 	struct path root;
 
+	kfree(head);
+	if (!current->fs)
+		return;
 	get_fs_root(current->fs, &root);
 	set_fs_pwd(current->fs, &root);
 	path_put(&root);
-	kfree(head);
 }
 
 /*

@@ -4,7 +4,9 @@
 #   - the kselftests of tools/testing/selftests/umh_elf (static);
 #   - the selftests' ELF modules (static executables with a .modinfo),
 #     signed with the build's key, plus an unsigned copy and its SHA-256;
-#   - the regular test module, built against $KOUT and signed.
+#   - the regular test module, built against $KOUT and signed;
+#   - with UMH_ELF_BENCH set (make bench), the padded images the
+#     benchmark umh_elf_bench loads.
 set -eu
 
 T="$OUT/tests"
@@ -60,6 +62,29 @@ $CC -static -nostdlib -ffreestanding -O2 -fno-asynchronous-unwind-tables \
 	-o "$T/opt/umh_elf_tiny.unsigned.ko" "$ST/tiny_module.c"
 cp "$T/opt/umh_elf_tiny.unsigned.ko" "$T/extra/umh_elf_tiny.ko"
 $SIGN "$T/extra/umh_elf_tiny.ko"
+
+# For make bench only (UMH_ELF_BENCH set): images of MIB MiB made of a
+# module and a section of zeros that is not loaded (the program runs
+# unchanged): umh_elf_tiny_{1,4,16}m, unsigned and signed, for the cost
+# per MiB of a launch, and umh_elf_test_2m for the memory of live modules.
+pad_image() {
+	src=$1 dst=$2 mib=$3
+	pad=$((mib * 1048576 - $(stat -c %s "$src")))
+	head -c "$pad" /dev/zero > "$dst.pad"
+	${OBJCOPY:-objcopy} --add-section .pad="$dst.pad" \
+		--set-section-flags .pad=noload,readonly "$src" "$dst"
+	rm -f "$dst.pad"
+}
+if [ -n "${UMH_ELF_BENCH:-}" ]; then
+	for mib in 1 4 16; do
+		f="$T/opt/umh_elf_tiny_${mib}m"
+		pad_image "$T/opt/umh_elf_tiny.unsigned.ko" "$f.unsigned.ko" $mib
+		cp "$f.unsigned.ko" "$f.ko"
+		$SIGN "$f.ko"
+	done
+	pad_image "$T/opt/umh_elf_test.unsigned.ko" \
+		"$T/opt/umh_elf_test_2m.unsigned.ko" 2
+fi
 
 # A key the kernel does not trust.
 if [ ! -f "$OUT/otherkey.pem" ]; then
