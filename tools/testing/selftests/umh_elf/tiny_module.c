@@ -10,8 +10,6 @@ ELF_MODULE_NAME("umh_elf_tiny");
 ELF_MODULE_DESCRIPTION("Smallest ELF module: exits 0");
 ELF_MODULE_LICENSE("GPL");
 
-void _start(void);
-
 void _start(void)
 {
 	/* exit_group(0) */

@@ -1143,6 +1143,7 @@ TEST_F_TIMEOUT(umh_elf, params_too_long, TEST_TIMEOUT)
 /* A fatal signal to the loading process: its module's processes die too. */
 TEST_F_TIMEOUT(umh_elf, caller_killed_while_waiting, TEST_TIMEOUT)
 {
+	char state[32];
 	pid_t child;
 	int status;
 
@@ -1152,7 +1153,7 @@ TEST_F_TIMEOUT(umh_elf, caller_killed_while_waiting, TEST_TIMEOUT)
 		_exit(-load_ko(MOD, "mode=never"));
 	ASSERT_TRUE(WAIT_UNTIL(count_procs(MOD) == 1));
 	ASSERT_TRUE(module_in_sysfs(MOD));
-	EXPECT_STREQ("coming", attr(MOD, "initstate", (char[32]){ 0 }, 32));
+	EXPECT_STREQ("coming", attr(MOD, "initstate", state, sizeof(state)));
 	kill(child, SIGKILL);
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
