@@ -55,6 +55,13 @@ elf_module umh_elf_evil umh_elf_test ready -
 mv "$T/extra/umh_elf_evil.ko" "$T/opt/umh_elf_evil.ko"
 gzip -9 -c "$T/extra/umh_elf_test.ko" > "$T/opt/umh_elf_test.ko.gz"
 
+# The samples of samples/umh_elf, as a module author builds them.
+for f in "$TOP"/samples/umh_elf/*.c; do
+	name=umh_sample_$(basename "$f" .c)
+	$CC $CFLAGS -std=c99 -D_POSIX_C_SOURCE=200809L -o "$T/extra/$name.ko" "$f"
+	$SIGN "$T/extra/$name.ko"
+done
+
 # The tiny module: no libc, a few KiB.
 $CC -static -nostdlib -ffreestanding -O2 -fno-asynchronous-unwind-tables \
 	-fno-stack-protector -Wl,--build-id=none -Wl,-z,max-page-size=4096 \

@@ -1,44 +1,49 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# make run: ELF modules at work, told step by step.
+# make run: ELF modules at work, told step by step, with the samples of
+# samples/umh_elf.
 M=/lib/modules/$(uname -r)/extra
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+say() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; sh -c "$*"; }
 
 echo "### BEGIN"
-say "A .ko that is a plain static executable, signed like any module:"
-run "/sbin/modinfo umh_elf_test | grep -v '^\s' | grep -v '^signature'"
-run "/bin/busybox file $M/umh_elf_test.ko 2>/dev/null || head -c 4 $M/umh_elf_test.ko | od -c | head -1"
+say "An ELF module is a .ko holding a plain static executable, signed like any module:"
+run "head -c 4 $M/umh_sample_service.ko | od -c | head -1"
+run "/sbin/modinfo umh_sample_service | grep -Ev '^(sig|signature|\s)'"
 
 say "modprobe waits until the program says READY=1, then returns 0:"
-run "/sbin/modprobe umh_elf_test mode=ready status=serving say=hello-from-user-space"
+run "/sbin/modprobe umh_sample_service && echo 'modprobe returned 0'"
 run "/sbin/lsmod"
-run "cat /sys/module/umh_elf_test/initstate; ls /sys/module/umh_elf_test/elf"
-run "cd /sys/module/umh_elf_test/elf && for f in pid signed status sha256; do echo \"\$f: \$(cat \$f)\"; done"
+run "cd /sys/module/umh_sample_service && cat initstate && for f in elf/*; do echo \"\$f: \$(cat \$f)\"; done"
 
-say "It is an ordinary process (comm is the module name), cwd /, fds 0-3 are pipes:"
-run "ps -o pid,comm,args | grep '[u]mh_elf_test'"
-run "ls -l /proc/\$(cat /sys/module/umh_elf_test/elf/pid)/fd /proc/\$(cat /sys/module/umh_elf_test/elf/pid)/cwd"
+say "It is an ordinary process: comm is the module name, cwd /, fds 0-3 are pipes,"
+echo "and its capabilities are the ones its .modinfo asked for (cap_net_admin, bit 12):"
+run "P=\$(cat /sys/module/umh_sample_service/elf/pid); ps -o pid,comm,args | grep '[u]mh_sample'; ls -l /proc/\$P/fd /proc/\$P/cwd; grep Cap /proc/\$P/status"
 
-say "Its stderr and every launch and end are in the kernel log:"
-run "dmesg | grep -E 'elf-module|umh_elf_test:' | tail -3"
+say "Every launch is in the kernel log:"
+run "dmesg | grep 'elf-module umh_sample_service' | tail -1"
 
-say "A program that fails makes the load fail with its exit status as errno (19 = ENODEV):"
-run "/sbin/modprobe umh_elf_test2 exit=19; echo \"modprobe exit status \$?\""
+say "A one-shot job runs to completion; its stderr lines land in the log; nothing stays:"
+run "/sbin/modprobe umh_sample_oneshot count=3 && dmesg | grep 'umh_sample_oneshot' | tail -4"
+say "A job that fails makes the load fail with its exit status as errno (22 = EINVAL):"
+run "/sbin/modprobe umh_sample_oneshot count=x; echo \"modprobe exit status \$?\""
 
-say "A one-shot job: runs to completion, returns 0, nothing stays loaded:"
-run "/sbin/modprobe umh_elf_test2 mode=args a=1 'b=\"x y\"'; dmesg | grep 'umh_elf_test2: argv' | tail -3; grep umh_elf_test2 /proc/modules || echo 'not in /proc/modules'"
+say "A classic forking daemon: the parent exits 0, the child (holding fd 3) keeps it loaded:"
+run "/sbin/modprobe umh_sample_daemon && grep umh_sample_daemon /proc/modules && ps -o pid,ppid,comm | grep '[u]mh_sample_daemon'"
 
-say "rmmod stops it (SIGTERM, then SIGKILL after the stop timeout):"
-run "/sbin/rmmod umh_elf_test && dmesg | grep elf-module | tail -1; lsmod"
+say "rmmod stops a module (SIGTERM, then SIGKILL after the stop timeout):"
+run "/sbin/rmmod umh_sample_service umh_sample_daemon && dmesg | grep -E 'umh_sample_service: stopping|elf-module umh_sample_(service|daemon): stopped' | tail -3"
 
 say "Kernel code hands work to an ELF module over its pipes.  The test driver asks"
-echo "umh_elf_echo, which is not loaded: umh_elf_get() loads it through request_module()"
+echo "umh_sample_echo, which is not loaded: umh_elf_get() loads it through request_module()"
 echo "and modprobe, then 4 kernel threads make 100 round trips each, every reply checked:"
 run "/sbin/modprobe test_umh_elf"
-run "echo 'echo umh_elf_echo 4 100 64 5000' > /sys/kernel/debug/test_umh_elf/run && echo '400 replies, all correct'"
-run "/sbin/lsmod; dmesg | grep 'elf-module umh_elf_echo' | tail -1"
+run "echo 'echo umh_sample_echo 4 100 64 5000' > /sys/kernel/debug/test_umh_elf/run && echo '400 replies, all correct'"
+run "/sbin/lsmod"
 
-say "A held reference keeps it from rmmod, as for any module:"
-run "echo 'hold umh_elf_echo' > /sys/kernel/debug/test_umh_elf/run; cat /sys/module/umh_elf_echo/refcnt; /sbin/rmmod umh_elf_echo"
-run "echo release > /sys/kernel/debug/test_umh_elf/run; /sbin/rmmod umh_elf_echo && echo removed"
+say "A reference held by kernel code keeps it from rmmod, as for any module:"
+run "echo 'hold umh_sample_echo' > /sys/kernel/debug/test_umh_elf/run; cat /sys/module/umh_sample_echo/refcnt; /sbin/rmmod umh_sample_echo"
+run "echo release > /sys/kernel/debug/test_umh_elf/run; /sbin/rmmod umh_sample_echo && echo removed"
+
+say "The whole story, as an administrator reads it:"
+run "dmesg | grep 'elf-module' | sed 's/sha256 \([0-9a-f]\{12\}\)[0-9a-f]*/sha256 \1.../'"

@@ -62,6 +62,7 @@
 #include <linux/elf_module.h>
 
 #include "../kselftest.h"
+#include "umh_elf_util.h"
 
 #define TINY		"umh_elf_tiny"
 #define TEST		"umh_elf_test"
@@ -284,24 +285,6 @@ static bool again(const struct reps *r, unsigned int done, double start)
 
 /* Files, modules and the test driver */
 
-static int write_text(const char *path, const char *text)
-{
-	size_t len = strlen(text);
-	ssize_t n;
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, len);
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != len)
-		err = -EIO;
-	close(fd);
-	return err;
-}
-
 /* The number in a small file, or -1. */
 static long read_number(const char *path)
 {
@@ -320,43 +303,6 @@ static long read_number(const char *path)
 	buf[n] = '\0';
 	v = strtol(buf, &end, 10);
 	return end == buf ? -1 : v;
-}
-
-/* Read a whole file into a buffer to free(); NULL with errno on error. */
-static void *read_all(const char *path, size_t *len)
-{
-	size_t size = 0, used = 0;
-	char *buf = NULL, *p;
-	ssize_t n;
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	for (;;) {
-		if (used == size) {
-			size = size ? size * 2 : 1 << 20;
-			p = realloc(buf, size);
-			if (!p)
-				goto fail;
-			buf = p;
-		}
-		n = read(fd, buf + used, size - used);
-		if (n < 0)
-			goto fail;
-		if (!n)
-			break;
-		used += n;
-	}
-	close(fd);
-	*len = used;
-	return buf;
-fail:
-	err = errno;
-	close(fd);
-	free(buf);
-	errno = err;
-	return NULL;
 }
 
 /* Copy @src to a new executable file @dst. */
@@ -414,18 +360,6 @@ static double file_mib(int fd)
 	struct stat st;
 
 	return fd >= 0 && !fstat(fd, &st) ? st.st_size / MIB : 0;
-}
-
-static int load_fd(int fd, const char *params)
-{
-	if (fd < 0)
-		return -EBADF;
-	return syscall(__NR_finit_module, fd, params, 0) ? -errno : 0;
-}
-
-static int load_image(const void *image, size_t len, const char *params)
-{
-	return syscall(__NR_init_module, image, len, params) ? -errno : 0;
 }
 
 /*

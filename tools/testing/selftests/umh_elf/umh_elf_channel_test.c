@@ -21,24 +21,14 @@
  * assertion.  The kernel log of a failed test is printed with it.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
-#include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* The harness is not -Wextra clean; keep that out of this file's build. */
@@ -46,6 +36,8 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "../kselftest_harness.h"
 #pragma GCC diagnostic pop
+#include "umh_elf_util.h"
+
 /*
  * Every TEST_F() expands to a function in which gcc rightly warns that
  * "child" may be clobbered by longjmp(): the teardown is written to cope
@@ -61,6 +53,7 @@
 
 #define DEBUGFS		"/sys/kernel/debug"
 #define RUN_FILE	DEBUGFS "/" DRIVER "/run"
+#define KMOD_LIMIT	"/proc/sys/kernel/kmod-limit"
 
 /* Largest request umh_elf_call() takes (ELF_MODULE_MSG_MAX). */
 #define MSG_MAX		65536
@@ -69,134 +62,8 @@
 #define MODPROBE	"/sbin/modprobe"
 #define RMMOD		"/sbin/rmmod"
 
-/* Bounded waits: up to POLL_TRIES polls, POLL_US apart (5 s in all). */
-#define POLL_TRIES	50
-#define POLL_US		100000
-
 /* Per test, in seconds: generous, as the guest is emulated. */
 #define TEST_TIMEOUT	120
-
-/* Evaluate @cond until it is true, for at most about 5 s; its last value. */
-#define WAIT_UNTIL(cond) ({						\
-	bool __met = false;						\
-	int __try;							\
-									\
-	for (__try = 0; __try <= POLL_TRIES; __try++) {			\
-		if (cond) {						\
-			__met = true;					\
-			break;						\
-		}							\
-		if (__try < POLL_TRIES)					\
-			usleep(POLL_US);				\
-	}								\
-	__met;								\
-})
-
-/* The module syscalls, returning 0 or -errno. */
-
-static int load_path(const char *path, const char *params)
-{
-	int fd, ret;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(__NR_finit_module, fd, params, 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-/* Load the signed NAME.ko installed in /lib/modules. */
-static int load_ko(const char *name, const char *params)
-{
-	char path[PATH_MAX];
-	struct utsname u;
-
-	if (uname(&u))
-		snprintf(u.release, sizeof(u.release), "unknown");
-	snprintf(path, sizeof(path), "/lib/modules/%s/extra/%s.ko", u.release,
-		 name);
-	return load_path(path, params);
-}
-
-static int unload(const char *name)
-{
-	return syscall(__NR_delete_module, name, O_NONBLOCK) ? -errno : 0;
-}
-
-/* Files */
-
-/*
- * Read a small text file into @buf, without its trailing newline.  Returns
- * the length, or -errno with @buf holding "<error: ...>".
- */
-#define KMOD_LIMIT	"/proc/sys/kernel/kmod-limit"
-
-/* Write @text to a sysfs or procfs file; 0 or -errno. */
-static int write_text(const char *path, const char *text)
-{
-	ssize_t len = strlen(text), n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, len);
-	n = n == len ? 0 : n < 0 ? -errno : -EIO;
-	close(fd);
-	return n;
-}
-
-static int read_text(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		goto fail;
-	n = read(fd, buf, size - 1);
-	if (n < 0) {
-		err = errno;
-		close(fd);
-		errno = err;
-		goto fail;
-	}
-	close(fd);
-	buf[n] = '\0';
-	if (n && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return n;
-fail:
-	err = errno;
-	snprintf(buf, size, "<error: %s>", strerror(err));
-	return -err;
-}
-
-/* /sys/module/@mod/@attr into @buf; returns @buf, "<error: ...>" if none. */
-static const char *attr(const char *mod, const char *name, char *buf,
-			size_t size)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/module/%s/%s", mod, name);
-	read_text(path, buf, size);
-	return buf;
-}
-
-/* The pid in /sys/module/@mod/elf/pid, or -1. */
-static pid_t elf_pid(const char *mod)
-{
-	char buf[32];
-	char *end;
-	long pid;
-
-	attr(mod, "elf/pid", buf, sizeof(buf));
-	pid = strtol(buf, &end, 10);
-	if (end == buf || *end || pid <= 0)
-		return -1;
-	return pid;
-}
 
 /* The test driver */
 
@@ -208,62 +75,17 @@ static int __printf(1, 2) drv(const char *fmt, ...)
 {
 	char cmd[256];
 	va_list ap;
-	ssize_t n;
-	int fd, len, err = 0;
+	int len;
 
 	va_start(ap, fmt);
 	len = vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
 	if (len < 0 || (size_t)len >= sizeof(cmd))
 		return -EINVAL;
-	fd = open(RUN_FILE, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, cmd, len);
-	if (n < 0)
-		err = -errno;
-	else if (n != len)
-		err = -EIO;
-	close(fd);
-	return err;
+	return write_text(RUN_FILE, cmd);
 }
 
 /* Modules */
-
-static bool module_listed(const char *name)
-{
-	char want[128];
-	bool found = false;
-	char *line = NULL;
-	size_t size = 0;
-	FILE *f;
-
-	snprintf(want, sizeof(want), "%s ", name);
-	f = fopen("/proc/modules", "re");
-	if (!f)
-		return false;
-	while (getline(&line, &size, f) > 0)
-		if (!strncmp(line, want, strlen(want))) {
-			found = true;
-			break;
-		}
-	free(line);
-	fclose(f);
-	return found;
-}
-
-static bool module_in_sysfs(const char *name)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return !access(path, F_OK);
-}
-
-static bool module_gone(const char *name)
-{
-	return !module_listed(name) && !module_in_sysfs(name);
-}
 
 /* Listed, in sysfs as "live", and its main process running. */
 static bool module_live(const char *name)
@@ -277,290 +99,6 @@ static bool module_live(const char *name)
 	pid = elf_pid(name);
 	return pid > 0 && !kill(pid, 0);
 }
-
-/* Processes */
-
-/*
- * Find the processes whose comm is @comm and that have not exited yet
- * (zombies, processes on their way out and kernel threads do not count;
- * nor does this program).  Stores up to @max pids in @pids and returns
- * how many there are.
- */
-static int find_procs(const char *comm, pid_t *pids, int max)
-{
-	struct stat self, exe;
-	struct dirent *de;
-	int count = 0;
-	DIR *dir;
-
-	if (stat("/proc/self/exe", &self))
-		return -1;
-	dir = opendir("/proc");
-	if (!dir)
-		return -1;
-	while ((de = readdir(dir))) {
-		char path[300], buf[512], *lp, *rp;
-
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		if (read_text(path, buf, sizeof(buf)) <= 0)
-			continue;
-		/* "pid (comm) state ...": comm may hold spaces and ')'. */
-		lp = strchr(buf, '(');
-		rp = strrchr(buf, ')');
-		if (!lp || !rp || rp < lp || !rp[1] || !rp[2])
-			continue;
-		*rp = '\0';
-		if (strcmp(lp + 1, comm))
-			continue;
-		if (rp[2] == 'Z' || rp[2] == 'X' || rp[2] == 'x')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/exe", de->d_name);
-		if (stat(path, &exe))
-			continue;	/* exiting, or a kernel thread */
-		if (exe.st_dev == self.st_dev && exe.st_ino == self.st_ino)
-			continue;
-		if (count < max)
-			pids[count] = atoi(de->d_name);
-		count++;
-	}
-	closedir(dir);
-	return count;
-}
-
-static int count_procs(const char *comm)
-{
-	return find_procs(comm, NULL, 0);
-}
-
-static void kill_procs(const char *comm)
-{
-	pid_t pids[64];
-	int i, n;
-
-	n = find_procs(comm, pids, 64);
-	for (i = 0; i < n && i < 64; i++)
-		kill(pids[i], SIGKILL);
-}
-
-/* Kernel log */
-
-/*
- * The messages logged to /dev/kmsg since the test began (records from
- * sequence number @start on), one a line, as collected so far by the
- * process that runs the test.
- */
-struct kmsg {
-	int fd;
-	unsigned long long start;
-	char *text;
-	size_t len, size;
-};
-
-/*
- * Read the next record from @fd: its sequence number in *@seq, its
- * message (up to the first newline) in *@msg, NUL-terminated in @rec.
- * Returns false when there is none left.
- */
-static bool kmsg_read(int fd, char *rec, size_t size, unsigned long long *seq,
-		      char **msg)
-{
-	char *p, *end;
-	ssize_t n;
-
-	for (;;) {
-		n = read(fd, rec, size - 1);
-		if (n < 0 && (errno == EPIPE || errno == EINTR))
-			continue;	/* records were overwritten: go on */
-		if (n <= 0)
-			return false;	/* EAGAIN: nothing more for now */
-		rec[n] = '\0';
-		/* "prio,seq,usec,flags;message\n" then " KEY=value" lines */
-		p = strchr(rec, ',');
-		*msg = strchr(rec, ';');
-		if (!p || !*msg)
-			continue;
-		*seq = strtoull(p + 1, NULL, 10);
-		(*msg)++;
-		end = strchr(*msg, '\n');
-		if (end)
-			*end = '\0';
-		return true;
-	}
-}
-
-/* Start collecting: the records logged from now on. */
-static int kmsg_open(struct kmsg *k)
-{
-	unsigned long long seq;
-	char rec[8192], *msg;
-
-	k->text = NULL;
-	k->len = 0;
-	k->size = 0;
-	k->start = 0;
-	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (k->fd < 0)
-		return -errno;
-	/* Skip what is there, noting where the test's records begin. */
-	while (kmsg_read(k->fd, rec, sizeof(rec), &seq, &msg))
-		k->start = seq + 1;
-	return 0;
-}
-
-static void kmsg_append(struct kmsg *k, const char *msg)
-{
-	size_t len = strlen(msg);
-	char *p;
-
-	if (k->len + len + 2 > k->size) {
-		size_t size = (k->len + len + 2) * 2;
-
-		p = realloc(k->text, size);
-		if (!p)
-			return;
-		k->text = p;
-		k->size = size;
-	}
-	memcpy(k->text + k->len, msg, len);
-	k->len += len;
-	k->text[k->len++] = '\n';
-	k->text[k->len] = '\0';
-}
-
-/* Add the records logged since the last call. */
-static void kmsg_collect(struct kmsg *k)
-{
-	unsigned long long seq;
-	char rec[8192], *msg;
-
-	if (k->fd < 0)
-		return;
-	while (kmsg_read(k->fd, rec, sizeof(rec), &seq, &msg))
-		if (seq >= k->start)
-			kmsg_append(k, msg);
-}
-
-/* How many messages since the test began contain @needle. */
-static int kmsg_count(struct kmsg *k, const char *needle)
-{
-	const char *p;
-	int count = 0;
-
-	kmsg_collect(k);
-	for (p = k->text; p && (p = strstr(p, needle)); count++) {
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return count;
-}
-
-/* Wait a bounded time for a message containing @needle. */
-static bool kmsg_wait(struct kmsg *k, const char *needle)
-{
-	return WAIT_UNTIL(kmsg_count(k, needle) > 0);
-}
-
-/*
- * Print the messages logged from record @start on.  Reads /dev/kmsg
- * afresh: it may run in another process than the one that collected.
- */
-static void kmsg_dump(unsigned long long start)
-{
-	unsigned long long seq;
-	char rec[8192], *msg;
-	int fd;
-
-	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	fprintf(stderr, "# kernel log during the test:\n");
-	while (kmsg_read(fd, rec, sizeof(rec), &seq, &msg))
-		if (seq >= start)
-			fprintf(stderr, "#   %s\n", msg);
-	close(fd);
-}
-
-/* Commands */
-
-static void read_memfd(int fd, char *buf, size_t size)
-{
-	ssize_t n;
-
-	n = pread(fd, buf, size - 1, 0);
-	buf[n > 0 ? n : 0] = '\0';
-}
-
-/*
- * Run @path with the arguments that follow, up to a NULL; argv[0] is
- * @path.  Returns its exit status, or -1 if it could not be run or was
- * killed; when that is not 0 and !@quiet, logs what it wrote to stderr.
- */
-static int __attribute__((sentinel))
-run_cmd(struct __test_metadata *_metadata, bool quiet, const char *path, ...)
-{
-	char *argv[16], cmd[256], errbuf[1024];
-	int outfd, errfd, status, ret = -1;
-	size_t cmdlen = 0;
-	va_list ap;
-	pid_t pid;
-	int argc = 0;
-
-	argv[argc++] = (char *)path;
-	va_start(ap, path);
-	while (argc < 15 && (argv[argc] = va_arg(ap, char *)))
-		argc++;
-	va_end(ap);
-	argv[argc] = NULL;
-
-	outfd = memfd_create("stdout", MFD_CLOEXEC);
-	errfd = memfd_create("stderr", MFD_CLOEXEC);
-	if (outfd < 0 || errfd < 0)
-		goto out;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		goto out;
-	if (!pid) {
-		int null = open("/dev/null", O_RDONLY);
-
-		if (null < 0 || dup2(null, 0) < 0 || dup2(outfd, 1) < 0 ||
-		    dup2(errfd, 2) < 0)
-			_exit(126);
-		execv(path, argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		goto out;
-	if (WIFEXITED(status))
-		ret = WEXITSTATUS(status);
-	if (ret && !quiet) {
-		for (argc = 0; argv[argc] && cmdlen < sizeof(cmd); argc++)
-			cmdlen += snprintf(cmd + cmdlen, sizeof(cmd) - cmdlen,
-					   "%s%s", argc ? " " : "", argv[argc]);
-		read_memfd(errfd, errbuf, sizeof(errbuf));
-		cmdlen = strlen(errbuf);
-		if (cmdlen && errbuf[cmdlen - 1] == '\n')
-			errbuf[cmdlen - 1] = '\0';
-		if (WIFSIGNALED(status))
-			TH_LOG("%s: killed by signal %d", cmd, WTERMSIG(status));
-		else
-			TH_LOG("%s: exit status %d; stderr: %s", cmd, ret, errbuf);
-	}
-out:
-	if (outfd >= 0)
-		close(outfd);
-	if (errfd >= 0)
-		close(errfd);
-	return ret;
-}
-
-#define run(...)	run_cmd(_metadata, false, __VA_ARGS__, NULL)
-#define run_quiet(...)	run_cmd(_metadata, true, __VA_ARGS__, NULL)
 
 /* The environment of each test */
 

@@ -57,14 +57,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* The harness is not -Wextra clean; keep that out of this file's build. */
@@ -72,6 +68,8 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "../kselftest_harness.h"
 #pragma GCC diagnostic pop
+#include "umh_elf_util.h"
+
 /*
  * Every TEST_F() expands to a function in which gcc rightly warns that
  * "child" may be clobbered by longjmp(): the teardowns are written to cope
@@ -120,10 +118,6 @@
 #define NAME_55	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 #define NAME_56	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 
-/* Bounded waits: up to POLL_TRIES polls, POLL_US apart (5 s in all). */
-#define POLL_TRIES	50
-#define POLL_US		100000
-
 /* Per test, in seconds: generous, as the guest is emulated. */
 #define TEST_TIMEOUT	120
 #define FUZZ_TIMEOUT	300
@@ -139,161 +133,7 @@
 #define FUZZ_MS		240000
 #define FUZZ_READY_MS	"300"
 
-/* Evaluate @cond until it is true, for at most about 5 s; its last value. */
-#define WAIT_UNTIL(cond) ({						\
-	bool __met = false;						\
-	int __try;							\
-									\
-	for (__try = 0; __try <= POLL_TRIES; __try++) {			\
-		if (cond) {						\
-			__met = true;					\
-			break;						\
-		}							\
-		if (__try < POLL_TRIES)					\
-			usleep(POLL_US);				\
-	}								\
-	__met;								\
-})
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/* The module syscalls, returning 0 or -errno. */
-
-static int load_fd(int fd, const char *params)
-{
-	return syscall(__NR_finit_module, fd, params, 0) ? -errno : 0;
-}
-
-static int load_path(const char *path, const char *params)
-{
-	int fd, ret;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = load_fd(fd, params);
-	close(fd);
-	return ret;
-}
-
-static void ko_path(char *buf, size_t size, const char *name)
-{
-	struct utsname u;
-
-	if (uname(&u))
-		snprintf(u.release, sizeof(u.release), "unknown");
-	snprintf(buf, size, "/lib/modules/%s/extra/%s.ko", u.release, name);
-}
-
-/* Load the signed NAME.ko installed in /lib/modules. */
-static int load_ko(const char *name, const char *params)
-{
-	char path[PATH_MAX];
-
-	ko_path(path, sizeof(path), name);
-	return load_path(path, params);
-}
-
-static int load_image(const void *image, size_t len, const char *params)
-{
-	return syscall(__NR_init_module, image, len, params) ? -errno : 0;
-}
-
-static int unload(const char *name)
-{
-	return syscall(__NR_delete_module, name, O_NONBLOCK) ? -errno : 0;
-}
-
 /* Files */
-
-/*
- * Read a small text file into @buf, without its trailing newline.  Returns
- * the length, or -errno with @buf holding "<error: ...>".
- */
-static int read_text(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		goto fail;
-	n = read(fd, buf, size - 1);
-	if (n < 0) {
-		err = errno;
-		close(fd);
-		errno = err;
-		goto fail;
-	}
-	close(fd);
-	buf[n] = '\0';
-	if (n && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return n;
-fail:
-	err = errno;
-	snprintf(buf, size, "<error: %s>", strerror(err));
-	return -err;
-}
-
-static int write_text(const char *path, const char *text)
-{
-	size_t len = strlen(text);
-	ssize_t n;
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, len);
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != len)
-		err = -EIO;
-	close(fd);
-	return err;
-}
-
-/* Read a whole file into a buffer to free(); NULL on error. */
-static void *read_all(const char *path, size_t *len)
-{
-	size_t size = 0, used = 0;
-	char *buf = NULL, *p;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	for (;;) {
-		if (used == size) {
-			size = size ? size * 2 : 1 << 20;
-			p = realloc(buf, size);
-			if (!p)
-				goto fail;
-			buf = p;
-		}
-		n = read(fd, buf + used, size - used);
-		if (n < 0)
-			goto fail;
-		if (!n)
-			break;
-		used += n;
-	}
-	close(fd);
-	*len = used;
-	return buf;
-fail:
-	close(fd);
-	free(buf);
-	return NULL;
-}
 
 /* Write all of @len bytes to @fd; 0 or -errno. */
 static int write_all(int fd, const void *buf, size_t len)
@@ -311,31 +151,6 @@ static int write_all(int fd, const void *buf, size_t len)
 		len -= n;
 	}
 	return 0;
-}
-
-/* /sys/module/@mod/@attr into @buf; returns @buf, "<error: ...>" if none. */
-static const char *attr(const char *mod, const char *name, char *buf,
-			size_t size)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/module/%s/%s", mod, name);
-	read_text(path, buf, size);
-	return buf;
-}
-
-/* The pid in /sys/module/@mod/elf/pid, or -1. */
-static pid_t elf_pid(const char *mod)
-{
-	char buf[32];
-	char *end;
-	long pid;
-
-	attr(mod, "elf/pid", buf, sizeof(buf));
-	pid = strtol(buf, &end, 10);
-	if (end == buf || *end || pid <= 0)
-		return -1;
-	return pid;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -360,122 +175,7 @@ static bool has_word(const char *text, const char *word)
 	return false;
 }
 
-/* Modules */
-
-static bool module_listed(const char *name)
-{
-	char want[128];
-	bool found = false;
-	char *line = NULL;
-	size_t size = 0;
-	FILE *f;
-
-	snprintf(want, sizeof(want), "%s ", name);
-	f = fopen("/proc/modules", "re");
-	if (!f)
-		return false;
-	while (getline(&line, &size, f) > 0)
-		if (!strncmp(line, want, strlen(want))) {
-			found = true;
-			break;
-		}
-	free(line);
-	fclose(f);
-	return found;
-}
-
-static bool module_in_sysfs(const char *name)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return !access(path, F_OK);
-}
-
-static bool module_gone(const char *name)
-{
-	return !module_listed(name) && !module_in_sysfs(name);
-}
-
 /* Processes */
-
-/* The longest comm: the kernel cuts a process name to 15 characters. */
-#define COMM_MAX	15
-
-/* Is @comm the comm of a process named @name? */
-static bool comm_is(const char *comm, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n > COMM_MAX)
-		n = COMM_MAX;
-	return strlen(comm) == n && !strncmp(comm, name, n);
-}
-
-/*
- * Find the processes named @name (by their comm, which may be cut short)
- * that have not exited yet (zombies and processes on their way out do not
- * count).  This program and the processes it forks are left out, told
- * apart by their executable.  Stores up to @max pids in @pids and returns
- * how many there are.
- */
-static int find_procs(const char *name, pid_t *pids, int max)
-{
-	struct stat self, exe;
-	struct dirent *de;
-	int count = 0;
-	DIR *dir;
-
-	if (stat("/proc/self/exe", &self))
-		return -1;
-	dir = opendir("/proc");
-	if (!dir)
-		return -1;
-	while ((de = readdir(dir))) {
-		char path[300], buf[512], *lp, *rp;
-
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		if (read_text(path, buf, sizeof(buf)) <= 0)
-			continue;
-		/* "pid (comm) state ...": comm may hold spaces and ')'. */
-		lp = strchr(buf, '(');
-		rp = strrchr(buf, ')');
-		if (!lp || !rp || rp < lp || !rp[1] || !rp[2])
-			continue;
-		*rp = '\0';
-		if (!comm_is(lp + 1, name))
-			continue;
-		if (rp[2] == 'Z' || rp[2] == 'X' || rp[2] == 'x')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/exe", de->d_name);
-		if (stat(path, &exe))
-			continue;	/* exiting, or a kernel thread */
-		if (exe.st_dev == self.st_dev && exe.st_ino == self.st_ino)
-			continue;
-		if (count < max)
-			pids[count] = atoi(de->d_name);
-		count++;
-	}
-	closedir(dir);
-	return count;
-}
-
-static int count_procs(const char *name)
-{
-	return find_procs(name, NULL, 0);
-}
-
-static void kill_procs(const char *name)
-{
-	pid_t pids[64];
-	int i, n;
-
-	n = find_procs(name, pids, 64);
-	for (i = 0; i < n && i < 64; i++)
-		kill(pids[i], SIGKILL);
-}
 
 /* Is @pid a process running this very program (a helper it forked)? */
 static bool runs_this_program(pid_t pid)
@@ -486,145 +186,6 @@ static bool runs_this_program(pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
 	return !stat("/proc/self/exe", &self) && !stat(path, &exe) &&
 	       exe.st_dev == self.st_dev && exe.st_ino == self.st_ino;
-}
-
-/* Kernel log */
-
-/*
- * The messages logged to /dev/kmsg since the test began (records from
- * sequence number @start on), one a line, as collected so far by the
- * process that runs the test.
- */
-struct kmsg {
-	int fd;
-	unsigned long long start;
-	char *text;
-	size_t len, size;
-};
-
-/*
- * Read the next record from @fd: its sequence number in *@seq, its
- * message (up to the first newline) in *@msg, NUL-terminated in @rec.
- * Returns false when there is none left.
- */
-static bool kmsg_read(int fd, char *rec, size_t size, unsigned long long *seq,
-		      char **msg)
-{
-	char *p, *end;
-	ssize_t n;
-
-	for (;;) {
-		n = read(fd, rec, size - 1);
-		if (n < 0 && (errno == EPIPE || errno == EINTR))
-			continue;	/* records were overwritten: go on */
-		if (n <= 0)
-			return false;	/* EAGAIN: nothing more for now */
-		rec[n] = '\0';
-		/* "prio,seq,usec,flags;message\n" then " KEY=value" lines */
-		p = strchr(rec, ',');
-		*msg = strchr(rec, ';');
-		if (!p || !*msg)
-			continue;
-		*seq = strtoull(p + 1, NULL, 10);
-		(*msg)++;
-		end = strchr(*msg, '\n');
-		if (end)
-			*end = '\0';
-		return true;
-	}
-}
-
-/* Start collecting: the records logged from now on. */
-static int kmsg_open(struct kmsg *k)
-{
-	unsigned long long seq;
-	char rec[8192], *msg;
-
-	k->text = NULL;
-	k->len = 0;
-	k->size = 0;
-	k->start = 0;
-	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (k->fd < 0)
-		return -errno;
-	/* Skip what is there, noting where the test's records begin. */
-	while (kmsg_read(k->fd, rec, sizeof(rec), &seq, &msg))
-		k->start = seq + 1;
-	return 0;
-}
-
-static void kmsg_append(struct kmsg *k, const char *msg)
-{
-	size_t len = strlen(msg);
-	char *p;
-
-	if (k->len + len + 2 > k->size) {
-		size_t size = (k->len + len + 2) * 2;
-
-		p = realloc(k->text, size);
-		if (!p)
-			return;
-		k->text = p;
-		k->size = size;
-	}
-	memcpy(k->text + k->len, msg, len);
-	k->len += len;
-	k->text[k->len++] = '\n';
-	k->text[k->len] = '\0';
-}
-
-/* Add the records logged since the last call. */
-static void kmsg_collect(struct kmsg *k)
-{
-	unsigned long long seq;
-	char rec[8192], *msg;
-
-	if (k->fd < 0)
-		return;
-	while (kmsg_read(k->fd, rec, sizeof(rec), &seq, &msg))
-		if (seq >= k->start)
-			kmsg_append(k, msg);
-}
-
-/* How many messages since the test began contain @needle. */
-static int kmsg_count(struct kmsg *k, const char *needle)
-{
-	const char *p;
-	int count = 0;
-
-	kmsg_collect(k);
-	for (p = k->text; p && (p = strstr(p, needle)); count++) {
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return count;
-}
-
-/* Wait a bounded time for a message containing @needle. */
-static bool kmsg_wait(struct kmsg *k, const char *needle)
-{
-	return WAIT_UNTIL(kmsg_count(k, needle) > 0);
-}
-
-/*
- * Print the messages logged from record @start on.  Reads /dev/kmsg
- * afresh: it may run in another process than the one that collected.
- */
-static void kmsg_dump(unsigned long long start)
-{
-	unsigned long long seq;
-	char rec[8192], *msg;
-	int fd;
-
-	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	fprintf(stderr, "# kernel log during the test:\n");
-	while (kmsg_read(fd, rec, sizeof(rec), &seq, &msg))
-		if (seq >= start)
-			fprintf(stderr, "#   %s\n", msg);
-	close(fd);
 }
 
 /* Boot modes */
@@ -1556,73 +1117,6 @@ TEST_F_TIMEOUT(security, params_size_limit, TEST_TIMEOUT)
 
 /* ELF images: the tiny module, changed in memory */
 
-struct image {
-	unsigned char *buf;
-	size_t len;
-};
-
-static struct elf64_hdr *ehdr(struct image *img)
-{
-	return (struct elf64_hdr *)img->buf;
-}
-
-/* Program header @i, or NULL if it is not inside the image. */
-static struct elf64_phdr *phdr(struct image *img, unsigned int i)
-{
-	struct elf64_hdr *eh = ehdr(img);
-
-	if (img->len < sizeof(*eh) || i >= eh->e_phnum ||
-	    eh->e_phentsize != sizeof(struct elf64_phdr) ||
-	    eh->e_phoff > img->len ||
-	    (i + 1) * sizeof(struct elf64_phdr) > img->len - eh->e_phoff)
-		return NULL;
-	return (struct elf64_phdr *)(img->buf + eh->e_phoff) + i;
-}
-
-static struct elf64_shdr *shdr(struct image *img, unsigned int i)
-{
-	struct elf64_hdr *eh = ehdr(img);
-
-	if (img->len < sizeof(*eh) || i >= eh->e_shnum ||
-	    eh->e_shentsize != sizeof(struct elf64_shdr) ||
-	    eh->e_shoff > img->len ||
-	    (i + 1) * sizeof(struct elf64_shdr) > img->len - eh->e_shoff)
-		return NULL;
-	return (struct elf64_shdr *)(img->buf + eh->e_shoff) + i;
-}
-
-static bool in_image(struct image *img, __u64 off, __u64 size)
-{
-	return off <= img->len && size <= img->len - off;
-}
-
-/* The section named @name, if it is inside the image. */
-static struct elf64_shdr *find_section(struct image *img, const char *name)
-{
-	struct elf64_shdr *strtab, *sh;
-	unsigned int i;
-	char *names;
-
-	if (img->len < sizeof(struct elf64_hdr))
-		return NULL;
-	strtab = shdr(img, ehdr(img)->e_shstrndx);
-	if (!strtab || !in_image(img, strtab->sh_offset, strtab->sh_size) ||
-	    !strtab->sh_size)
-		return NULL;
-	names = (char *)img->buf + strtab->sh_offset;
-	if (names[strtab->sh_size - 1])
-		return NULL;
-	for (i = 0; (sh = shdr(img, i)); i++) {
-		if (sh->sh_name >= strtab->sh_size ||
-		    strcmp(names + sh->sh_name, name))
-			continue;
-		if (!in_image(img, sh->sh_offset, sh->sh_size))
-			return NULL;
-		return sh;
-	}
-	return NULL;
-}
-
 /* The first PT_LOAD program header. */
 static struct elf64_phdr *first_load(struct image *img)
 {
@@ -1641,7 +1135,7 @@ static struct elf64_phdr *first_load(struct image *img)
  */
 static bool modinfo_name(struct image *img, char *buf, size_t size)
 {
-	struct elf64_shdr *sh = find_section(img, ".modinfo");
+	struct elf64_shdr *sh = find_section(img, ".modinfo", NULL);
 	char *p, *end;
 
 	if (!sh || !sh->sh_size)
@@ -1664,7 +1158,7 @@ static bool modinfo_name(struct image *img, char *buf, size_t size)
  */
 static int set_modinfo(struct image *img, const char * const *entries)
 {
-	struct elf64_shdr *sh = find_section(img, ".modinfo");
+	struct elf64_shdr *sh = find_section(img, ".modinfo", NULL);
 	size_t used = 0, n;
 	char *p;
 
@@ -1778,7 +1272,7 @@ static int change_load(struct image *img, enum change change, __u64 arg)
 /* Change the .modinfo section header as @change says. */
 static int change_modinfo(struct image *img, enum change change, __u64 arg)
 {
-	struct elf64_shdr *sh = find_section(img, ".modinfo");
+	struct elf64_shdr *sh = find_section(img, ".modinfo", NULL);
 
 	if (!sh)
 		return -1;
@@ -2207,7 +1701,7 @@ static void fuzz_map_init(struct image *img, struct fuzz_map *m)
 	m->head = clip(img, 0, 512);
 	m->phdrs = clip(img, eh->e_phoff, (__u64)eh->e_phnum * eh->e_phentsize);
 	m->shdrs = clip(img, eh->e_shoff, (__u64)eh->e_shnum * eh->e_shentsize);
-	sh = find_section(img, ".modinfo");
+	sh = find_section(img, ".modinfo", NULL);
 	if (sh)
 		m->modinfo = clip(img, sh->sh_offset, sh->sh_size);
 	sh = shdr(img, eh->e_shstrndx);

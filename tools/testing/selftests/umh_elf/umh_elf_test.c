@@ -28,25 +28,17 @@
  */
 #define _GNU_SOURCE
 #include <byteswap.h>
-#include <ctype.h>
-#include <dirent.h>
 #include <linux/elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* The harness is not -Wextra clean; keep that out of this file's build. */
@@ -54,6 +46,8 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "../kselftest_harness.h"
 #pragma GCC diagnostic pop
+#include "umh_elf_util.h"
+
 /*
  * Every TEST_F() expands to a function in which gcc rightly warns that
  * "child" may be clobbered by longjmp(): the teardowns are written to cope
@@ -87,10 +81,6 @@
 #define LSMOD		"/sbin/lsmod"
 #define MODINFO		"/sbin/modinfo"
 
-/* Bounded waits: up to POLL_TRIES polls, POLL_US apart (5 s in all). */
-#define POLL_TRIES	50
-#define POLL_US		100000
-
 /*
  * Per test, in seconds: above the default ready timeout (30 s), so that a
  * load that never settles fails in the test with ETIMEDOUT rather than
@@ -108,187 +98,6 @@
 #define OTHER_MACHINE	EM_AARCH64
 #endif
 
-/* Evaluate @cond until it is true, for at most about 5 s; its last value. */
-#define WAIT_UNTIL(cond) ({						\
-	bool __met = false;						\
-	int __try;							\
-									\
-	for (__try = 0; __try <= POLL_TRIES; __try++) {			\
-		if (cond) {						\
-			__met = true;					\
-			break;						\
-		}							\
-		if (__try < POLL_TRIES)					\
-			usleep(POLL_US);				\
-	}								\
-	__met;								\
-})
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/* The module syscalls, returning 0 or -errno. */
-
-static int load_fd(int fd, const char *params)
-{
-	return syscall(__NR_finit_module, fd, params, 0) ? -errno : 0;
-}
-
-static int load_path(const char *path, const char *params)
-{
-	int fd, ret;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = load_fd(fd, params);
-	close(fd);
-	return ret;
-}
-
-static void ko_path(char *buf, size_t size, const char *name)
-{
-	struct utsname u;
-
-	if (uname(&u))
-		snprintf(u.release, sizeof(u.release), "unknown");
-	snprintf(buf, size, "/lib/modules/%s/extra/%s.ko", u.release, name);
-}
-
-/* Load the signed NAME.ko installed in /lib/modules. */
-static int load_ko(const char *name, const char *params)
-{
-	char path[PATH_MAX];
-
-	ko_path(path, sizeof(path), name);
-	return load_path(path, params);
-}
-
-static int load_image(const void *image, size_t len, const char *params)
-{
-	return syscall(__NR_init_module, image, len, params) ? -errno : 0;
-}
-
-static int unload(const char *name)
-{
-	return syscall(__NR_delete_module, name, O_NONBLOCK) ? -errno : 0;
-}
-
-/* Files */
-
-/*
- * Read a small text file into @buf, without its trailing newline.  Returns
- * the length, or -errno with @buf holding "<error: ...>".
- */
-static int read_text(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		goto fail;
-	n = read(fd, buf, size - 1);
-	if (n < 0) {
-		err = errno;
-		close(fd);
-		errno = err;
-		goto fail;
-	}
-	close(fd);
-	buf[n] = '\0';
-	if (n && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return n;
-fail:
-	err = errno;
-	snprintf(buf, size, "<error: %s>", strerror(err));
-	return -err;
-}
-
-static int write_text(const char *path, const char *text)
-{
-	size_t len = strlen(text);
-	ssize_t n;
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, len);
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != len)
-		err = -EIO;
-	close(fd);
-	return err;
-}
-
-/* Read a whole file into a buffer to free(); NULL on error. */
-static void *read_all(const char *path, size_t *len)
-{
-	size_t size = 0, used = 0;
-	char *buf = NULL, *p;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	for (;;) {
-		if (used == size) {
-			size = size ? size * 2 : 1 << 20;
-			p = realloc(buf, size);
-			if (!p)
-				goto fail;
-			buf = p;
-		}
-		n = read(fd, buf + used, size - used);
-		if (n < 0)
-			goto fail;
-		if (!n)
-			break;
-		used += n;
-	}
-	close(fd);
-	*len = used;
-	return buf;
-fail:
-	close(fd);
-	free(buf);
-	return NULL;
-}
-
-/* /sys/module/@mod/@attr into @buf; returns @buf, "<error: ...>" if none. */
-static const char *attr(const char *mod, const char *name, char *buf,
-			size_t size)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/module/%s/%s", mod, name);
-	read_text(path, buf, size);
-	return buf;
-}
-
-/* The pid in /sys/module/@mod/elf/pid, or -1. */
-static pid_t elf_pid(const char *mod)
-{
-	char buf[32];
-	char *end;
-	long pid;
-
-	attr(mod, "elf/pid", buf, sizeof(buf));
-	pid = strtol(buf, &end, 10);
-	if (end == buf || *end || pid <= 0)
-		return -1;
-	return pid;
-}
-
 /* Does @text have a line starting with @prefix? */
 static bool has_line(const char *text, const char *prefix)
 {
@@ -305,100 +114,6 @@ static bool has_line(const char *text, const char *prefix)
 	return false;
 }
 
-/* Modules */
-
-static bool module_listed(const char *name)
-{
-	char want[128];
-	bool found = false;
-	char *line = NULL;
-	size_t size = 0;
-	FILE *f;
-
-	snprintf(want, sizeof(want), "%s ", name);
-	f = fopen("/proc/modules", "re");
-	if (!f)
-		return false;
-	while (getline(&line, &size, f) > 0)
-		if (!strncmp(line, want, strlen(want))) {
-			found = true;
-			break;
-		}
-	free(line);
-	fclose(f);
-	return found;
-}
-
-static bool module_in_sysfs(const char *name)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return !access(path, F_OK);
-}
-
-static bool module_gone(const char *name)
-{
-	return !module_listed(name) && !module_in_sysfs(name);
-}
-
-/* Processes */
-
-/*
- * Find the processes whose comm is @comm and that have not exited yet
- * (zombies and processes on their way out do not count).  This program is
- * left out: its own comm is umh_elf_test too, so the processes of the
- * module are told apart by their executable.  Stores up to @max pids in
- * @pids and returns how many there are.
- */
-static int find_procs(const char *comm, pid_t *pids, int max)
-{
-	struct stat self, exe;
-	struct dirent *de;
-	int count = 0;
-	DIR *dir;
-
-	if (stat("/proc/self/exe", &self))
-		return -1;
-	dir = opendir("/proc");
-	if (!dir)
-		return -1;
-	while ((de = readdir(dir))) {
-		char path[300], buf[512], *lp, *rp;
-
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		if (read_text(path, buf, sizeof(buf)) <= 0)
-			continue;
-		/* "pid (comm) state ...": comm may hold spaces and ')'. */
-		lp = strchr(buf, '(');
-		rp = strrchr(buf, ')');
-		if (!lp || !rp || rp < lp || !rp[1] || !rp[2])
-			continue;
-		*rp = '\0';
-		if (strcmp(lp + 1, comm))
-			continue;
-		if (rp[2] == 'Z' || rp[2] == 'X' || rp[2] == 'x')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/exe", de->d_name);
-		if (stat(path, &exe))
-			continue;	/* exiting, or a kernel thread */
-		if (exe.st_dev == self.st_dev && exe.st_ino == self.st_ino)
-			continue;
-		if (count < max)
-			pids[count] = atoi(de->d_name);
-		count++;
-	}
-	closedir(dir);
-	return count;
-}
-
-static int count_procs(const char *comm)
-{
-	return find_procs(comm, NULL, 0);
-}
-
 /* The one process with @comm, or -1 if there is not exactly one. */
 static pid_t the_proc(const char *comm)
 {
@@ -407,245 +122,10 @@ static pid_t the_proc(const char *comm)
 	return find_procs(comm, &pid, 1) == 1 ? pid : -1;
 }
 
-static void kill_procs(const char *comm)
-{
-	pid_t pids[64];
-	int i, n;
-
-	n = find_procs(comm, pids, 64);
-	for (i = 0; i < n && i < 64; i++)
-		kill(pids[i], SIGKILL);
-}
-
 static bool proc_gone(pid_t pid)
 {
 	return kill(pid, 0) && errno == ESRCH;
 }
-
-/* Kernel log */
-
-/*
- * The messages logged to /dev/kmsg since the test began (records from
- * sequence number @start on), one a line, as collected so far by the
- * process that runs the test.
- */
-struct kmsg {
-	int fd;
-	unsigned long long start;
-	char *text;
-	size_t len, size;
-};
-
-/*
- * Read the next record from @fd: its sequence number in *@seq, its
- * message (up to the first newline) in *@msg, NUL-terminated in @rec.
- * Returns false when there is none left.
- */
-static bool kmsg_read(int fd, char *rec, size_t size, unsigned long long *seq,
-		      char **msg)
-{
-	char *p, *end;
-	ssize_t n;
-
-	for (;;) {
-		n = read(fd, rec, size - 1);
-		if (n < 0 && (errno == EPIPE || errno == EINTR))
-			continue;	/* records were overwritten: go on */
-		if (n <= 0)
-			return false;	/* EAGAIN: nothing more for now */
-		rec[n] = '\0';
-		/* "prio,seq,usec,flags;message\n" then " KEY=value" lines */
-		p = strchr(rec, ',');
-		*msg = strchr(rec, ';');
-		if (!p || !*msg)
-			continue;
-		*seq = strtoull(p + 1, NULL, 10);
-		(*msg)++;
-		end = strchr(*msg, '\n');
-		if (end)
-			*end = '\0';
-		return true;
-	}
-}
-
-/* Start collecting: the records logged from now on. */
-static int kmsg_open(struct kmsg *k)
-{
-	unsigned long long seq;
-	char rec[8192], *msg;
-
-	k->text = NULL;
-	k->len = 0;
-	k->size = 0;
-	k->start = 0;
-	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (k->fd < 0)
-		return -errno;
-	/* Skip what is there, noting where the test's records begin. */
-	while (kmsg_read(k->fd, rec, sizeof(rec), &seq, &msg))
-		k->start = seq + 1;
-	return 0;
-}
-
-static void kmsg_append(struct kmsg *k, const char *msg)
-{
-	size_t len = strlen(msg);
-	char *p;
-
-	if (k->len + len + 2 > k->size) {
-		size_t size = (k->len + len + 2) * 2;
-
-		p = realloc(k->text, size);
-		if (!p)
-			return;
-		k->text = p;
-		k->size = size;
-	}
-	memcpy(k->text + k->len, msg, len);
-	k->len += len;
-	k->text[k->len++] = '\n';
-	k->text[k->len] = '\0';
-}
-
-/* Add the records logged since the last call. */
-static void kmsg_collect(struct kmsg *k)
-{
-	unsigned long long seq;
-	char rec[8192], *msg;
-
-	if (k->fd < 0)
-		return;
-	while (kmsg_read(k->fd, rec, sizeof(rec), &seq, &msg))
-		if (seq >= k->start)
-			kmsg_append(k, msg);
-}
-
-/* How many messages since the test began contain @needle. */
-static int kmsg_count(struct kmsg *k, const char *needle)
-{
-	const char *p;
-	int count = 0;
-
-	kmsg_collect(k);
-	for (p = k->text; p && (p = strstr(p, needle)); count++) {
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return count;
-}
-
-/* Wait a bounded time for a message containing @needle. */
-static bool kmsg_wait(struct kmsg *k, const char *needle)
-{
-	return WAIT_UNTIL(kmsg_count(k, needle) > 0);
-}
-
-/*
- * Print the messages logged from record @start on.  Reads /dev/kmsg
- * afresh: it may run in another process than the one that collected.
- */
-static void kmsg_dump(unsigned long long start)
-{
-	unsigned long long seq;
-	char rec[8192], *msg;
-	int fd;
-
-	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	fprintf(stderr, "# kernel log during the test:\n");
-	while (kmsg_read(fd, rec, sizeof(rec), &seq, &msg))
-		if (seq >= start)
-			fprintf(stderr, "#   %s\n", msg);
-	close(fd);
-}
-
-/* Commands */
-
-static void read_memfd(int fd, char *buf, size_t size)
-{
-	ssize_t n;
-
-	n = pread(fd, buf, size - 1, 0);
-	buf[n > 0 ? n : 0] = '\0';
-}
-
-/*
- * Run @path with the arguments that follow, up to a NULL; argv[0] is
- * @path.  Puts what it writes to stdout in @out, if not NULL.  Returns its
- * exit status, or -1 if it could not be run or was killed; when that is
- * not 0, logs what it wrote to stderr.
- */
-static int __attribute__((sentinel))
-run_cmd(struct __test_metadata *_metadata, char *out, size_t size,
-	const char *path, ...)
-{
-	char *argv[16], cmd[256], errbuf[1024];
-	int outfd, errfd, status, ret = -1;
-	size_t cmdlen = 0;
-	va_list ap;
-	pid_t pid;
-	int argc = 0;
-
-	argv[argc++] = (char *)path;
-	va_start(ap, path);
-	while (argc < 15 && (argv[argc] = va_arg(ap, char *)))
-		argc++;
-	va_end(ap);
-	argv[argc] = NULL;
-	if (out)
-		out[0] = '\0';
-
-	outfd = memfd_create("stdout", MFD_CLOEXEC);
-	errfd = memfd_create("stderr", MFD_CLOEXEC);
-	if (outfd < 0 || errfd < 0)
-		goto out;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		goto out;
-	if (!pid) {
-		int null = open("/dev/null", O_RDONLY);
-
-		if (null < 0 || dup2(null, 0) < 0 || dup2(outfd, 1) < 0 ||
-		    dup2(errfd, 2) < 0)
-			_exit(126);
-		execv(path, argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		goto out;
-	if (WIFEXITED(status))
-		ret = WEXITSTATUS(status);
-	if (out)
-		read_memfd(outfd, out, size);
-	if (ret) {
-		for (argc = 0; argv[argc] && cmdlen < sizeof(cmd); argc++)
-			cmdlen += snprintf(cmd + cmdlen, sizeof(cmd) - cmdlen,
-					   "%s%s", argc ? " " : "", argv[argc]);
-		read_memfd(errfd, errbuf, sizeof(errbuf));
-		cmdlen = strlen(errbuf);
-		if (cmdlen && errbuf[cmdlen - 1] == '\n')
-			errbuf[cmdlen - 1] = '\0';
-		if (WIFSIGNALED(status))
-			TH_LOG("%s: killed by signal %d", cmd, WTERMSIG(status));
-		else
-			TH_LOG("%s: exit status %d; stderr: %s", cmd, ret, errbuf);
-	}
-out:
-	if (outfd >= 0)
-		close(outfd);
-	if (errfd >= 0)
-		close(errfd);
-	return ret;
-}
-
-#define run(...)	run_cmd(_metadata, NULL, 0, __VA_ARGS__, NULL)
-#define run_out(out, ...) \
-	run_cmd(_metadata, out, sizeof(out), __VA_ARGS__, NULL)
 
 /* The environment of each test */
 
@@ -1107,6 +587,38 @@ TEST_F_TIMEOUT(umh_elf, kmod_tools, TEST_TIMEOUT)
 	EXPECT_EQ(0, count_procs(MOD2));
 }
 
+/*
+ * The samples of samples/umh_elf, built and installed as a module author
+ * would, loaded with modprobe: they must keep doing what they say.
+ */
+TEST_F_TIMEOUT(umh_elf, samples_work, TEST_TIMEOUT)
+{
+	char buf[128];
+
+	EXPECT_EQ(0, run(MODPROBE, "umh_sample_oneshot", "count=2"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "umh_sample_oneshot: job step 2 of 2"));
+	EXPECT_FALSE(module_listed("umh_sample_oneshot"));
+	EXPECT_NE(0, run_quiet(MODPROBE, "umh_sample_oneshot", "count=x"));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module umh_sample_oneshot: stopped (exit 22)"));
+
+	ASSERT_EQ(0, run(MODPROBE, "umh_sample_service"));
+	EXPECT_TRUE(module_listed("umh_sample_service"));
+	EXPECT_EQ(0, strncmp("serving, tick ",
+			     attr("umh_sample_service", "elf/status", buf,
+				  sizeof(buf)), 14));
+	EXPECT_EQ(0, run(RMMOD, "umh_sample_service"));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "umh_sample_service: stopping on SIGTERM"));
+
+	ASSERT_EQ(0, run(MODPROBE, "umh_sample_daemon"));
+	EXPECT_TRUE(module_listed("umh_sample_daemon"));
+	EXPECT_EQ(1, count_procs("umh_sample_daemon"));
+	EXPECT_EQ(0, run(RMMOD, "umh_sample_daemon"));
+	EXPECT_TRUE(module_gone("umh_sample_daemon"));
+	EXPECT_EQ(0, count_procs("umh_sample_daemon"));
+}
+
 TEST_F_TIMEOUT(umh_elf, regular_module_unchanged, TEST_TIMEOUT)
 {
 	char buf[64];
@@ -1219,71 +731,6 @@ TEST_F_TIMEOUT(umh_elf, stderr_is_rate_limited, TEST_TIMEOUT)
  * memory; init_module() must fail with ENOEXEC, log why, and start
  * nothing.
  */
-
-struct image {
-	unsigned char *buf;
-	size_t len;
-};
-
-static struct elf64_hdr *ehdr(struct image *img)
-{
-	return (struct elf64_hdr *)img->buf;
-}
-
-/* Program header @i, or NULL if it is not inside the image. */
-static struct elf64_phdr *phdr(struct image *img, unsigned int i)
-{
-	struct elf64_hdr *eh = ehdr(img);
-
-	if (i >= eh->e_phnum || eh->e_phentsize != sizeof(struct elf64_phdr) ||
-	    eh->e_phoff > img->len ||
-	    (i + 1) * sizeof(struct elf64_phdr) > img->len - eh->e_phoff)
-		return NULL;
-	return (struct elf64_phdr *)(img->buf + eh->e_phoff) + i;
-}
-
-static struct elf64_shdr *shdr(struct image *img, unsigned int i)
-{
-	struct elf64_hdr *eh = ehdr(img);
-
-	if (i >= eh->e_shnum || eh->e_shentsize != sizeof(struct elf64_shdr) ||
-	    eh->e_shoff > img->len ||
-	    (i + 1) * sizeof(struct elf64_shdr) > img->len - eh->e_shoff)
-		return NULL;
-	return (struct elf64_shdr *)(img->buf + eh->e_shoff) + i;
-}
-
-static bool in_image(struct image *img, Elf64_Off off, Elf64_Xword size)
-{
-	return off <= img->len && size <= img->len - off;
-}
-
-/* The section named @name; *@sname is set to where its name is. */
-static struct elf64_shdr *find_section(struct image *img, const char *name,
-				       char **sname)
-{
-	struct elf64_shdr *strtab = shdr(img, ehdr(img)->e_shstrndx), *sh;
-	unsigned int i;
-	char *names;
-
-	if (!strtab || !in_image(img, strtab->sh_offset, strtab->sh_size) ||
-	    !strtab->sh_size)
-		return NULL;
-	names = (char *)img->buf + strtab->sh_offset;
-	if (names[strtab->sh_size - 1])
-		return NULL;
-	for (i = 0; (sh = shdr(img, i)); i++) {
-		if (sh->sh_name >= strtab->sh_size ||
-		    strcmp(names + sh->sh_name, name))
-			continue;
-		if (!in_image(img, sh->sh_offset, sh->sh_size))
-			return NULL;
-		if (sname)
-			*sname = names + sh->sh_name;
-		return sh;
-	}
-	return NULL;
-}
 
 /*
  * The .modinfo entry ("tag=value\0") that starts with @prefix, or equals

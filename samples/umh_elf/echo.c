@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module side of the channel to kernel code: every request the kernel
+ * sends with umh_elf_call() is answered with a copy of itself.  Kernel
+ * code gets it with umh_elf_get("umh_sample_echo"), which loads it on
+ * demand.
+ */
+#include <linux/elf_module.h>
+
+ELF_MODULE_NAME("umh_sample_echo");
+ELF_MODULE_DESCRIPTION("Sample echo server for the in-kernel channel");
+ELF_MODULE_LICENSE("GPL");
+ELF_MODULE_CAPABILITIES("");
+
+static char buf[ELF_MODULE_MSG_MAX];
+
+int main(void)
+{
+	long n;
+
+	elf_module_ready();
+	while ((n = elf_module_recv(buf, sizeof(buf))) >= 0)
+		if (elf_module_reply(buf, (size_t)n))
+			return 1;
+	return 0;	/* end of file: the kernel let go of the channel */
+}
