@@ -380,6 +380,19 @@ static char **elf_umh_build_argv(char *name, char *args)
 	return argv;
 }
 
+/* A built-in module with parameters owns /sys/module/@name already. */
+static int elf_umh_check_builtin(const char *name)
+{
+	struct kobject *kobj = kset_find_obj(module_kset, name);
+
+	if (!kobj)
+		return 0;
+	kobject_put(kobj);
+	pr_err("elf-module %s: rejected: name taken by a built-in module\n",
+	       name);
+	return -EEXIST;
+}
+
 static struct elf_module *elf_umh_alloc(const struct elf_umh_image *img)
 {
 	struct elf_module *em;
@@ -686,7 +699,9 @@ int elf_umh_load(struct load_info *info, const char __user *uargs, int flags)
 		goto free_em;
 
 	audit_log_kern_module(em->mod.name);
-	err = add_unformed_module(&em->mod);
+	err = elf_umh_check_builtin(em->mod.name);
+	if (!err)
+		err = add_unformed_module(&em->mod);
 	if (err)
 		goto free_em;
 	elf_umh_taint(em, info);
@@ -696,12 +711,11 @@ int elf_umh_load(struct load_info *info, const char __user *uargs, int flags)
 	mutex_unlock(&module_mutex);
 
 	err = elf_umh_sysfs_add(em);
-	if (err) {
-		if (err == -EINVAL)	/* a built-in module of that name */
-			err = -EEXIST;
-		goto destroy;
-	}
-	err = elf_umh_start(em, info);
+	if (!err)
+		err = elf_umh_start(em, info);
+	else if (err == -EINVAL)	/* a built-in module of that name */
+		err = -EEXIST;
+	/* The process runs from its own copy, in shmem. */
 	free_copy(info, flags);
 	if (err)
 		goto destroy;

@@ -1349,7 +1349,8 @@ static int change_image(struct image *img, enum change change, __u64 arg,
 
 /*
  * Hostile headers: every case must fail with ENOEXEC (EINVAL for a bad
- * capabilities= list), log exactly one "elf-module" line saying why, and
+ * capabilities= list, EEXIST for the name of a built-in module), log
+ * exactly one "elf-module" line saying why, and
  * start nothing.  Two controls show that the image and the rewriting of
  * .modinfo are sound: the tiny module unchanged, and with a name of 55
  * characters, loads and exits 0.  Where signatures are enforced or
@@ -1539,6 +1540,12 @@ FIXTURE_VARIANT_ADD(hostile_header, name_56) {
 	.change = CH_MODINFO,
 	.modinfo = (const char * const []){ "name=" NAME_56, NULL },
 	.ret = -ENOEXEC, .reason = BAD_NAME,
+};
+
+FIXTURE_VARIANT_ADD(hostile_header, name_of_builtin) {
+	.change = CH_MODINFO,
+	.modinfo = (const char * const []){ "name=printk", NULL },
+	.ret = -EEXIST, .reason = "name taken by a built-in module",
 };
 
 FIXTURE_VARIANT_ADD(hostile_header, name_twice) {
