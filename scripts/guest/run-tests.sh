@@ -45,7 +45,9 @@ done
 # Every load must end in success or a clean error, and leave nothing.
 fail_load() {
 	d=/sys/kernel/debug/$1
-	echo 20 > $d/probability; echo 1 > $d/interval; echo -1 > $d/times
+	# A load makes many slab allocations and few page allocations: these
+	# rates let some loads through and fail others at varying points.
+	echo $3 > $d/probability; echo 1 > $d/interval; echo -1 > $d/times
 	echo Y > $d/task-filter; echo 0 > $d/verbose
 	[ -f $d/ignore-gfp-wait ] && echo N > $d/ignore-gfp-wait
 	[ -f $d/ignore-gfp-highmem ] && echo N > $d/ignore-gfp-highmem
@@ -68,8 +70,8 @@ if [ -z "$only" ] && [ -d /sys/kernel/debug/failslab ]; then
 	echo "### TEST faults"
 	echo "TAP version 13"
 	echo "1..2"
-	fail_load failslab 1
-	fail_load fail_page_alloc 2
+	fail_load failslab 1 2
+	fail_load fail_page_alloc 2 20
 	echo "### EXIT faults 0"
 fi
 
