@@ -28,12 +28,13 @@ int main(void)
 
 	elf_module_notify("STATUS=starting\n");
 	/* ... open what the service needs here ... */
-	elf_module_ready();
-	do {
+	elf_module_notify("STATUS=serving, tick 0\n");
+	elf_module_ready();	/* after the status: modprobe sees it */
+	while (sigtimedwait(&term, NULL, &tick) != SIGTERM) {
 		snprintf(status, sizeof(status), "STATUS=serving, tick %lu\n",
-			 ticks++);
+			 ++ticks);
 		elf_module_notify(status);
-	} while (sigtimedwait(&term, NULL, &tick) != SIGTERM);
+	}
 	fprintf(stderr, "stopping on SIGTERM after %lu ticks\n", ticks);
 	return 0;
 }
