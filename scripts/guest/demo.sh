@@ -18,7 +18,7 @@ run "cd /sys/module/umh_sample_service && cat initstate && for f in elf/*; do ec
 
 say "It is an ordinary process: comm is the module name, cwd /, fds 0-3 are pipes,"
 echo "and its capabilities are the ones its .modinfo asked for (cap_net_admin, bit 12):"
-run "P=\$(cat /sys/module/umh_sample_service/elf/pid); ps -o pid,comm,args | grep '[u]mh_sample'; ls -l /proc/\$P/fd /proc/\$P/cwd; grep Cap /proc/\$P/status"
+run "P=\$(cat /sys/module/umh_sample_service/elf/pid); ps -o pid,comm | grep ' umh_sample'; ls -l /proc/\$P/fd /proc/\$P/cwd; grep Cap /proc/\$P/status"
 
 say "Every launch is in the kernel log:"
 run "dmesg | grep 'elf-module umh_sample_service' | tail -1"
@@ -29,7 +29,7 @@ say "A job that fails makes the load fail with its exit status as errno (22 = EI
 run "/sbin/modprobe umh_sample_oneshot count=x; echo \"modprobe exit status \$?\""
 
 say "A classic forking daemon: the parent exits 0, the child (holding fd 3) keeps it loaded:"
-run "/sbin/modprobe umh_sample_daemon && grep umh_sample_daemon /proc/modules && ps -o pid,ppid,comm | grep '[u]mh_sample_daemon'"
+run "/sbin/modprobe umh_sample_daemon && grep umh_sample_daemon /proc/modules && ps -o pid,ppid,comm | grep ' umh_sample_daem'"
 
 say "rmmod stops a module (SIGTERM, then SIGKILL after the stop timeout):"
 run "/sbin/rmmod umh_sample_service umh_sample_daemon && dmesg | grep -E 'umh_sample_service: stopping|elf-module umh_sample_(service|daemon): stopped' | tail -3"
