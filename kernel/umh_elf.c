@@ -223,6 +223,17 @@ static bool umh_elf_main_exited(struct umh_elf_proc *proc)
 	return !task || (task->exit_state && !delay_group_leader(task));
 }
 
+/* The two halves of a wait status, as WTERMSIG() and WEXITSTATUS(). */
+static int umh_elf_term_signal(int status)
+{
+	return status & 0x7f;
+}
+
+static int umh_elf_exit_code(int status)
+{
+	return (status >> 8) & 0xff;
+}
+
 /* The wait status of the main process, as waitpid() would report it. */
 static int umh_elf_wait_status(struct task_struct *task)
 {
@@ -514,10 +525,10 @@ static int umh_elf_outcome(struct umh_elf_proc *proc)
 	if (!proc->exited)
 		return -EINPROGRESS;
 	status = proc->exit_status;
-	if (status & 0x7f)
+	if (umh_elf_term_signal(status))
 		return -ECHILD;
 	if (status)
-		return -((status >> 8) & 0xff);
+		return -umh_elf_exit_code(status);
 	return proc->notify_eof ? UMH_ELF_DONE : UMH_ELF_RUNNING;
 }
 
@@ -686,9 +697,10 @@ int umh_elf_describe_end(struct umh_elf_proc *proc, char *buf, size_t size)
 	spin_lock(&proc->lock);
 	status = proc->exit_status;
 	spin_unlock(&proc->lock);
-	if (status & 0x7f)
-		return scnprintf(buf, size, "signal %d", status & 0x7f);
-	return scnprintf(buf, size, "exit %d", (status >> 8) & 0xff);
+	if (umh_elf_term_signal(status))
+		return scnprintf(buf, size, "signal %d",
+				 umh_elf_term_signal(status));
+	return scnprintf(buf, size, "exit %d", umh_elf_exit_code(status));
 }
 
 /**
