@@ -55,12 +55,35 @@ elf_module umh_elf_evil umh_elf_test ready -
 mv "$T/extra/umh_elf_evil.ko" "$T/opt/umh_elf_evil.ko"
 gzip -9 -c "$T/extra/umh_elf_test.ko" > "$T/opt/umh_elf_test.ko.gz"
 
-# The samples of samples/umh_elf, as a module author builds them.
-for f in "$TOP"/samples/umh_elf/*.c; do
-	name=umh_sample_$(basename "$f" .c)
-	$CC $CFLAGS -std=c99 -D_POSIX_C_SOURCE=200809L -o "$T/extra/$name.ko" "$f"
-	$SIGN "$T/extra/$name.ko"
-done
+# The samples of samples/umh_elf are built by Kbuild with the kernel
+# (CONFIG_SAMPLE_UMH_ELF=m) and installed by its modules_install.
+
+# An ELF module built by Kbuild as an external module directory (M=) and
+# installed, signed, by modules_install: into $T/modroot, which the
+# initramfs gets as it is (lib/modules/$KREL/updates/).
+rm -rf "$T/kbuild" && cp -r "$ST/kbuild" "$T/kbuild"
+make -s -C "$KOUT" M="$T/kbuild" modules >/dev/null
+make -s -C "$KOUT" M="$T/kbuild" INSTALL_MOD_PATH="$T/modroot" \
+	DEPMOD=/bin/true modules_install >/dev/null
+
+# Kbuild names an ELF module after its file: a program that names itself
+# as well is refused at build time, with a message saying why.
+mkdir -p "$T/kbuild-badname"
+printf 'elfmod-m += umh_elf_badname\n' > "$T/kbuild-badname/Kbuild"
+printf '%s\n' '#include <linux/elf_module.h>' 'ELF_MODULE_NAME("x");' \
+	'int main(void) { return 0; }' > "$T/kbuild-badname/umh_elf_badname.c"
+if make -s -C "$KOUT" M="$T/kbuild-badname" modules \
+	> "$T/kbuild-badname/log" 2>&1; then
+	echo "build-tests: Kbuild accepted an ELF module with its own name=" >&2
+	exit 1
+fi
+if ! grep -q 'umh_elf_badname.ko: 2 name= tags in .modinfo' \
+	"$T/kbuild-badname/log" || [ -e "$T/kbuild-badname/umh_elf_badname.ko" ]; then
+	echo "build-tests: Kbuild's refusal of a second name= is not as expected:" >&2
+	cat "$T/kbuild-badname/log" >&2
+	exit 1
+fi
+rm -rf "$T/kbuild-badname"
 
 # The tiny module: no libc, a few KiB.
 $CC -static -nostdlib -ffreestanding -O2 -fno-asynchronous-unwind-tables \

@@ -52,6 +52,7 @@ make -s -C "$SRC" O="$KOUT" INSTALL_MOD_PATH="$R" INSTALL_MOD_STRIP= \
 mkdir -p "$R/lib/modules/$KREL/extra"
 if [ -d "$T" ]; then
 	cp "$T"/extra/*.ko "$R/lib/modules/$KREL/extra/"
+	cp -r "$T"/modroot/lib/modules/"$KREL"/updates "$R/lib/modules/$KREL/"
 	cp "$T"/opt/* "$R/opt/umh_elf/"
 	mkdir -p "$R/opt/kselftest/umh_elf"
 	cp "$T"/kselftest/* "$R/opt/kselftest/umh_elf/"

@@ -36,6 +36,13 @@ for d in $overlay_dirs; do
 	done
 done
 
+# The kernel's own build files among the harness's scripts: scripts/Makefile.*
+for f in "$repo"/scripts/Makefile.*; do
+	[ -f "$f" ] || continue
+	mkdir -p "$stage/scripts"
+	cp "$f" "$stage/scripts/"
+done
+
 # 2. The patches, applied in order to pristine copies of the files they touch.
 for p in "$repo"/patches/*.patch "$repo"/MAINTAINERS.patch; do
 	[ -f "$p" ] || continue

@@ -32,7 +32,7 @@ for p in "$OUT"/series/0*.patch; do
 done
 
 bad=0
-for f in $(cd "$TOP" && git ls-files kernel include lib tools Documentation); do
+for f in $(cd "$TOP" && git ls-files kernel include lib samples tools Documentation "scripts/Makefile.*"); do
 	if ! cmp -s "$T/$f" "$SRC/$f"; then
 		echo "series-check: $f differs from the tree make kernel builds" >&2
 		bad=1

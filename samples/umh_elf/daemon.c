@@ -9,7 +9,6 @@
 #include <unistd.h>
 #include <linux/elf_module.h>
 
-ELF_MODULE_NAME("umh_sample_daemon");
 ELF_MODULE_DESCRIPTION("Sample forking daemon ELF module");
 ELF_MODULE_LICENSE("GPL");
 

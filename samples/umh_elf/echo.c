@@ -7,7 +7,6 @@
  */
 #include <linux/elf_module.h>
 
-ELF_MODULE_NAME("umh_sample_echo");
 ELF_MODULE_DESCRIPTION("Sample echo server for the in-kernel channel");
 ELF_MODULE_LICENSE("GPL");
 ELF_MODULE_CAPABILITIES("");

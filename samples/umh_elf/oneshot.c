@@ -12,7 +12,6 @@
 #include <string.h>
 #include <linux/elf_module.h>
 
-ELF_MODULE_NAME("umh_sample_oneshot");
 ELF_MODULE_DESCRIPTION("Sample one-shot ELF module");
 ELF_MODULE_LICENSE("GPL");
 ELF_MODULE_CAPABILITIES("");	/* needs no privilege at all */

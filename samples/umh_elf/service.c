@@ -9,7 +9,6 @@
 #include <time.h>
 #include <linux/elf_module.h>
 
-ELF_MODULE_NAME("umh_sample_service");
 ELF_MODULE_DESCRIPTION("Sample long-running ELF module");
 ELF_MODULE_LICENSE("GPL");
 ELF_MODULE_CAPABILITIES("cap_net_admin");

@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # make run: ELF modules at work, told step by step, with the samples of
 # samples/umh_elf.
-M=/lib/modules/$(uname -r)/extra
+M=/lib/modules/$(uname -r)/kernel/samples/umh_elf
 say() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; sh -c "$*"; }
 
 echo "### BEGIN"
-say "An ELF module is a .ko holding a plain static executable, signed like any module:"
+say "An ELF module is a .ko holding a plain static executable, built by Kbuild (elfmod-m),
+installed and signed by modules_install like any module:"
 run "head -c 4 $M/umh_sample_service.ko | od -c | head -1"
 run "/sbin/modinfo umh_sample_service | grep -Ev '^(sig|signature|\s)'"
 

@@ -6,13 +6,14 @@
  *
  *	#include <linux/elf_module.h>
  *
- *	ELF_MODULE_NAME("hello");
  *	ELF_MODULE_DESCRIPTION("says hello");
  *	ELF_MODULE_LICENSE("GPL");
  *
  *	int main(void) { ...; elf_module_ready(); for (;;) pause(); }
  *
- * See Documentation/admin-guide/elf-modules.rst.
+ * Kbuild builds hello.ko from hello.c with "elfmod-m += hello" next to
+ * obj-m, and names it after the file.  See
+ * Documentation/admin-guide/elf-modules.rst.
  */
 #ifndef _UAPI_LINUX_ELF_MODULE_H
 #define _UAPI_LINUX_ELF_MODULE_H
@@ -47,6 +48,7 @@ struct elf_module_msg_hdr {
 	__attribute__((used, section(".modinfo"), aligned(1))) =	\
 		#tag "=" value
 
+/* Kbuild (elfmod-m) writes the name itself: for builds without Kbuild. */
 #define ELF_MODULE_NAME(n)		ELF_MODULE_INFO(name, n)
 #define ELF_MODULE_ALIAS(a)		ELF_MODULE_INFO(alias, a)
 #define ELF_MODULE_DESCRIPTION(d)	ELF_MODULE_INFO(description, d)

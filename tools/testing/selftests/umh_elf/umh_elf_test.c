@@ -619,6 +619,48 @@ TEST_F_TIMEOUT(umh_elf, samples_work, TEST_TIMEOUT)
 	EXPECT_EQ(0, count_procs("umh_sample_daemon"));
 }
 
+/*
+ * Kbuild: the samples come from the kernel's own modules_install (built
+ * with elfmod-m in samples/umh_elf/Makefile), and umh-elf-kbuild.ko from
+ * an external module directory (make M=kbuild modules modules_install).
+ * Kbuild named them after their file, signed them (MODULE_SIG_ALL), and
+ * depmod indexed their aliases.
+ */
+TEST_F_TIMEOUT(umh_elf, kbuild_modules_installed, TEST_TIMEOUT)
+{
+	const char *path = "/kernel/samples/umh_elf/umh_sample_echo.ko\n";
+	char out[512], buf[64];
+
+	ASSERT_EQ(0, run_out(out, MODINFO, "-F", "filename", "umh_sample_echo"));
+	EXPECT_TRUE(strlen(out) > strlen(path) &&
+		    !strcmp(out + strlen(out) - strlen(path), path)) {
+		TH_LOG("umh_sample_echo installed as %s", out);
+	}
+	ASSERT_EQ(0, run_out(out, MODINFO, "-F", "name", "umh_sample_echo"));
+	EXPECT_STREQ("umh_sample_echo\n", out);
+
+	path = "/updates/umh-elf-kbuild.ko\n";
+	ASSERT_EQ(0, run_out(out, MODINFO, "-F", "filename",
+			     "umh-elf-kbuild-alias"));
+	EXPECT_TRUE(strlen(out) > strlen(path) &&
+		    !strcmp(out + strlen(out) - strlen(path), path)) {
+		TH_LOG("umh-elf-kbuild-alias resolves to %s", out);
+	}
+	ASSERT_EQ(0, run_out(out, MODINFO, "-F", "name", "umh-elf-kbuild"));
+	EXPECT_STREQ("umh_elf_kbuild\n", out);
+	ASSERT_EQ(0, run_out(out, MODINFO, "-F", "signer", "umh-elf-kbuild"));
+	EXPECT_NE('\0', out[0]);
+
+	ASSERT_EQ(0, run(MODPROBE, "umh-elf-kbuild-alias"));
+	EXPECT_TRUE(module_listed("umh_elf_kbuild"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "umh_elf_kbuild: hello from Kbuild"));
+	EXPECT_STREQ("1", attr("umh_elf_kbuild", "elf/signed", buf,
+			       sizeof(buf)));
+	EXPECT_EQ(0, run(MODPROBE, "-r", "umh-elf-kbuild"));
+	EXPECT_TRUE(module_gone("umh_elf_kbuild"));
+	EXPECT_EQ(0, count_procs("umh_elf_kbuild"));
+}
+
 TEST_F_TIMEOUT(umh_elf, regular_module_unchanged, TEST_TIMEOUT)
 {
 	char buf[64];
