@@ -265,6 +265,75 @@ FIXTURE_TEARDOWN_PARENT(kmod)
 		unload(REGULAR);
 }
 
+/* 0 from request_module() of a regular module: it is live, no warning. */
+TEST_F_TIMEOUT(kmod, provided_regular, TEST_TIMEOUT)
+{
+	EXPECT_EQ(0, drv("expect " REGULAR " 1 0"));
+	EXPECT_TRUE(module_listed(REGULAR));
+	EXPECT_EQ(0, unload(REGULAR));
+	/* By an alias with '-' where the request has '_', and as written. */
+	EXPECT_EQ(0, drv("expect umh_elf_regular_alias 1 0"));
+	EXPECT_TRUE(module_listed(REGULAR));
+	EXPECT_EQ(0, drv("expect " REGULAR_ALIAS " 4 0"));
+	EXPECT_EQ(0, kmsg_count(&self->log, "but no module provides"));
+}
+
+/* The same for an ELF module, by name and by alias: ready, no warning. */
+TEST_F_TIMEOUT(kmod, provided_elf, TEST_TIMEOUT)
+{
+	EXPECT_EQ(0, drv("expect " ECHO_ALIAS " 1 0"));
+	EXPECT_TRUE(module_listed(ECHO));
+	EXPECT_EQ(0, unload(ECHO));
+	EXPECT_EQ(0, drv("expect " ECHO " 1 0"));
+	EXPECT_TRUE(module_listed(ECHO));
+	EXPECT_EQ(0, kmsg_count(&self->log, "but no module provides"));
+}
+
+/*
+ * A modprobe that exits 0 without loading anything: request_module()
+ * returns 0 with one warning per name; -ENOPKG under kernel.kmod-strict.
+ */
+TEST_F_TIMEOUT(kmod, lying_modprobe_caught, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, lying_modprobe());
+	EXPECT_EQ(0, drv("expect umh_elf_lie_a 1 0"));
+	EXPECT_EQ(1, kmsg_count(&self->log, NOT_PROVIDED("umh_elf_lie_a")));
+	/* Once per name. */
+	EXPECT_EQ(0, drv("expect umh_elf_lie_a 3 0"));
+	EXPECT_EQ(1, kmsg_count(&self->log, NOT_PROVIDED("umh_elf_lie_a")));
+	EXPECT_LE(2, fake_runs());
+
+	ASSERT_EQ(0, write_text(KMOD_STRICT, "1"));
+	EXPECT_EQ(0, drv("expect umh_elf_lie_b 1 %d", -ENOPKG));
+	EXPECT_EQ(1, kmsg_count(&self->log, NOT_PROVIDED("umh_elf_lie_b")));
+	ASSERT_EQ(0, write_text(KMOD_STRICT, "0"));
+	EXPECT_EQ(0, drv("expect umh_elf_lie_b 1 0"));
+	EXPECT_EQ(1, kmsg_count(&self->log, NOT_PROVIDED("umh_elf_lie_b")));
+}
+
+/*
+ * "install NAME /bin/true" in modprobe.d blocks a module on purpose: by
+ * default request_module() still returns 0, with the warning.
+ */
+TEST_F_TIMEOUT(kmod, install_true_still_works, TEST_TIMEOUT)
+{
+	const char *conf = "install " MOD2 " /bin/true\n";
+	int fd;
+
+	mkdir("/etc/modprobe.d", 0755);
+	fd = open(BLOCK_CONF, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(conf), write(fd, conf, strlen(conf)));
+	close(fd);
+	EXPECT_EQ(0, drv("expect " MOD2 " 1 0"));
+	EXPECT_FALSE(module_listed(MOD2));
+	EXPECT_EQ(1, kmsg_count(&self->log, NOT_PROVIDED(MOD2)));
+	ASSERT_EQ(0, write_text(KMOD_STRICT, "1"));
+	EXPECT_EQ(0, drv("expect " MOD2 " 1 %d", -ENOPKG));
+	ASSERT_EQ(0, write_text(KMOD_STRICT, "0"));
+	EXPECT_EQ(0, kmsg_count(&self->log, "elf-module " MOD2 ": started"));
+}
+
 /*
  * 200 callers for one name while modprobe runs: one run, and every caller
  * gets its outcome (here exit status 7, a wait status of 7 << 8).  Then
