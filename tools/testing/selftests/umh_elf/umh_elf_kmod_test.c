@@ -54,11 +54,8 @@
 #define RUN_FILE	DEBUGFS "/" DRIVER "/run"
 #define MODPROBE_PATH	"/proc/sys/kernel/modprobe"
 #define KMOD_STRICT	"/proc/sys/kernel/kmod-strict"
+#define KMOD_LIMIT	"/proc/sys/kernel/kmod-limit"
 #define BLOCK_CONF	"/etc/modprobe.d/umh_elf_kmod_test.conf"
-
-/* The warning for a name that modprobe said it loaded but nothing provides. */
-#define NOT_PROVIDED(name) \
-	"request_module: modprobe " name " exited 0, but no module provides " name
 
 #define MODPROBE	"/sbin/modprobe"
 
@@ -159,6 +156,17 @@ static int fake_modprobe(int status)
 
 static void open_gate(void);
 
+/* The warning for a name that modprobe said it loaded but nothing provides. */
+static const char *not_provided(const char *name)
+{
+	static char buf[256];
+
+	snprintf(buf, sizeof(buf),
+		 "request_module: modprobe %s exited 0, but no module provides %s",
+		 name, name);
+	return buf;
+}
+
 /* Load nothing, exit 0. */
 static int lying_modprobe(void)
 {
@@ -224,6 +232,7 @@ static int driver_threads(char state)
 FIXTURE(kmod) {
 	struct kmsg log;
 	char modprobe[256];
+	char limit[32];
 };
 
 FIXTURE_SETUP(kmod)
@@ -242,6 +251,7 @@ FIXTURE_SETUP(kmod)
 		TH_LOG("%s: %s", RUN_FILE, strerror(errno));
 	ASSERT_LT(0, read_text(MODPROBE_PATH, self->modprobe,
 			       sizeof(self->modprobe)));
+	ASSERT_LT(0, read_text(KMOD_LIMIT, self->limit, sizeof(self->limit)));
 	if (module_listed(ECHO))
 		unload(ECHO);
 	ASSERT_TRUE(module_gone(ECHO));
@@ -256,6 +266,7 @@ FIXTURE_TEARDOWN_PARENT(kmod)
 	WAIT_LONG(driver_threads(0) == 0);
 	write_text(MODPROBE_PATH, self->modprobe[0] ? self->modprobe : MODPROBE);
 	write_text(KMOD_STRICT, "0");
+	write_text(KMOD_LIMIT, self->limit[0] ? self->limit : "50");
 	unlink(BLOCK_CONF);
 	if (_metadata->exit_code == KSFT_FAIL)
 		kmsg_dump(self->log.start);
@@ -297,18 +308,18 @@ TEST_F_TIMEOUT(kmod, lying_modprobe_caught, TEST_TIMEOUT)
 {
 	ASSERT_EQ(0, lying_modprobe());
 	EXPECT_EQ(0, drv("expect umh_elf_lie_a 1 0"));
-	EXPECT_EQ(1, kmsg_count(&self->log, NOT_PROVIDED("umh_elf_lie_a")));
+	EXPECT_EQ(1, kmsg_count(&self->log, not_provided("umh_elf_lie_a")));
 	/* Once per name. */
 	EXPECT_EQ(0, drv("expect umh_elf_lie_a 3 0"));
-	EXPECT_EQ(1, kmsg_count(&self->log, NOT_PROVIDED("umh_elf_lie_a")));
+	EXPECT_EQ(1, kmsg_count(&self->log, not_provided("umh_elf_lie_a")));
 	EXPECT_LE(2, fake_runs());
 
 	ASSERT_EQ(0, write_text(KMOD_STRICT, "1"));
 	EXPECT_EQ(0, drv("expect umh_elf_lie_b 1 %d", -ENOPKG));
-	EXPECT_EQ(1, kmsg_count(&self->log, NOT_PROVIDED("umh_elf_lie_b")));
+	EXPECT_EQ(1, kmsg_count(&self->log, not_provided("umh_elf_lie_b")));
 	ASSERT_EQ(0, write_text(KMOD_STRICT, "0"));
 	EXPECT_EQ(0, drv("expect umh_elf_lie_b 1 0"));
-	EXPECT_EQ(1, kmsg_count(&self->log, NOT_PROVIDED("umh_elf_lie_b")));
+	EXPECT_EQ(1, kmsg_count(&self->log, not_provided("umh_elf_lie_b")));
 }
 
 /*
@@ -327,7 +338,7 @@ TEST_F_TIMEOUT(kmod, install_true_still_works, TEST_TIMEOUT)
 	close(fd);
 	EXPECT_EQ(0, drv("expect " MOD2 " 1 0"));
 	EXPECT_FALSE(module_listed(MOD2));
-	EXPECT_EQ(1, kmsg_count(&self->log, NOT_PROVIDED(MOD2)));
+	EXPECT_EQ(1, kmsg_count(&self->log, not_provided(MOD2)));
 	ASSERT_EQ(0, write_text(KMOD_STRICT, "1"));
 	EXPECT_EQ(0, drv("expect " MOD2 " 1 %d", -ENOPKG));
 	ASSERT_EQ(0, write_text(KMOD_STRICT, "0"));
@@ -360,6 +371,65 @@ TEST_F_TIMEOUT(kmod, concurrent_callers_share_outcome, TEST_TIMEOUT)
 	EXPECT_EQ(0, drv("expect " ECHO " %d 0", CALLERS));
 	EXPECT_TRUE(module_listed(ECHO));
 	EXPECT_EQ(1, kmsg_count(&self->log, "elf-module " ECHO ": started"));
+}
+
+/*
+ * Built-in modules provide their names and aliases (exact or wildcard):
+ * with a modprobe that loads nothing and kernel.kmod-strict set, a
+ * request for one still returns 0, and one for anything else -ENOPKG.
+ */
+TEST_F_TIMEOUT(kmod, provided_builtin, TEST_TIMEOUT)
+{
+	static const char * const builtin[] = {
+		"rsa_generic",			/* a name */
+		"rtc-cmos",			/* rtc_cmos, as modprobe reads it */
+		"crypto-sha256",		/* an alias of sha256_generic */
+		"fs-debugfs",			/* an alias of debugfs */
+		"char-major-4-64",		/* 8250's char-major-4-* */
+	};
+	unsigned int i;
+
+	ASSERT_EQ(0, lying_modprobe());
+	ASSERT_EQ(0, write_text(KMOD_STRICT, "1"));
+	for (i = 0; i < ARRAY_SIZE(builtin); i++) {
+		const char *name = builtin[i];
+
+		EXPECT_EQ(0, drv("expect %s 1 0", name))
+			TH_LOG("%s is built in", name);
+	}
+	EXPECT_EQ(0, drv("expect umh_elf_lie_c 1 %d", -ENOPKG));
+	EXPECT_EQ(0, kmsg_count(&self->log, "no module provides rsa_generic"));
+}
+
+/*
+ * kernel.kmod-limit raised and lowered while requests wait for a slot or
+ * run modprobe: raising it starts the waiting ones at once, lowering it
+ * lets the running ones finish and holds new ones back.
+ */
+TEST_F_TIMEOUT(kmod, limit_raised_and_lowered_under_load, TEST_TIMEOUT)
+{
+	pid_t a, b;
+
+	ASSERT_EQ(0, fake_modprobe(0));
+	ASSERT_EQ(0, write_text(KMOD_LIMIT, "2"));
+	a = drv_start("expect_each umh_elf_limit_a 8 0");
+	ASSERT_LT(0, a);
+	EXPECT_TRUE(WAIT_LONG(fake_runs() == 2 && driver_threads('D') == 8));
+	EXPECT_EQ(2, fake_runs());
+
+	ASSERT_EQ(0, write_text(KMOD_LIMIT, "10"));
+	EXPECT_TRUE(WAIT_LONG(fake_runs() == 8));
+
+	ASSERT_EQ(0, write_text(KMOD_LIMIT, "1"));
+	b = drv_start("expect_each umh_elf_limit_b 1 0");
+	ASSERT_LT(0, b);
+	EXPECT_TRUE(WAIT_LONG(driver_threads('D') == 9));
+	EXPECT_EQ(8, fake_runs());
+
+	open_gate();
+	EXPECT_EQ(0, drv_wait(a));
+	EXPECT_EQ(0, drv_wait(b));
+	EXPECT_EQ(9, fake_runs());
 }
 
 TEST_HARNESS_MAIN
