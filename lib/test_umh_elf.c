@@ -20,6 +20,13 @@
  *   request NAME THREADS
  *	THREADS kernel threads call request_module(NAME) at once; each must
  *	return 0 (a positive modprobe status counts as -ENOENT);
+ *   expect NAME THREADS RESULT
+ *	THREADS kernel threads call request_module(NAME) at once; each must
+ *	return RESULT (0, a -errno, or the wait status of modprobe), or the
+ *	command fails with -EBADE;
+ *   expect_each PREFIX THREADS RESULT
+ *	the same, but thread I requests PREFIX followed by I: as many names
+ *	as threads;
  *
  * and, for the benchmark (make bench), which times the writes:
  *
@@ -60,6 +67,8 @@
  * @size: request size
  * @timeout: per call, in jiffies
  * @em: the module (echo)
+ * @expect: what request_module() must return (expect)
+ * @each: add @id to @name (expect_each)
  * @err: the result
  * @done: completed when the thread is finished
  */
@@ -70,6 +79,8 @@ struct test_umh_elf_job {
 	size_t size;
 	unsigned long timeout;
 	struct elf_module *em;
+	int expect;
+	bool each;
 	int err;
 	struct completion done;
 };
@@ -132,6 +143,27 @@ static int test_umh_elf_request_thread(void *data)
 
 	ret = request_module("%s", job->name);
 	job->err = ret > 0 ? -ENOENT : ret;
+	complete(&job->done);
+	return 0;
+}
+
+static int test_umh_elf_expect_thread(void *data)
+{
+	struct test_umh_elf_job *job = data;
+	char name[TEST_UMH_ELF_NAME_MAX + 12];
+	int ret;
+
+	if (job->each)
+		snprintf(name, sizeof(name), "%s%u", job->name, job->id);
+	else
+		strscpy(name, job->name);
+	ret = request_module("%s", name);
+	job->err = 0;
+	if (ret != job->expect) {
+		pr_info("request_module(%s): %d, expected %d\n", name, ret,
+			job->expect);
+		job->err = -EBADE;
+	}
 	complete(&job->done);
 	return 0;
 }
@@ -296,6 +328,7 @@ static int test_umh_elf_command(char *cmd)
 	char name[TEST_UMH_ELF_NAME_MAX], path[128];
 	unsigned int threads, calls, size, timeout_ms;
 	struct elf_module *em;
+	int expect;
 
 	if (sscanf(cmd, "echo %63s %u %u %u %u", name, &threads, &calls,
 		   &size, &timeout_ms) == 5)
@@ -318,6 +351,15 @@ static int test_umh_elf_command(char *cmd)
 		return test_umh_elf_umd(path, calls);
 	if (sscanf(cmd, "hashcopy %u %u", &size, &calls) == 2)
 		return test_umh_elf_hashcopy(size, calls);
+	if (sscanf(cmd, "expect %63s %u %d", name, &threads, &expect) == 3 ||
+	    sscanf(cmd, "expect_each %63s %u %d", name, &threads,
+		   &expect) == 3) {
+		tmpl.name = name;
+		tmpl.expect = expect;
+		tmpl.each = !strncmp(cmd, "expect_each", 11);
+		return test_umh_elf_run_threads(test_umh_elf_expect_thread,
+						&tmpl, threads);
+	}
 	if (sscanf(cmd, "request %63s %u", name, &threads) == 2) {
 		tmpl.name = name;
 		return test_umh_elf_run_threads(test_umh_elf_request_thread,

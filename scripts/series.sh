@@ -5,6 +5,8 @@
 # then checkpatch --strict on every patch.  The result must apply with
 # `git am` on the pristine tree and give the tree `make kernel` builds.
 set -eu
+# series/NN-*.txt and NNx-*.txt (03a-, 03b-: after 03-), in byte order.
+export LC_ALL=C
 
 S="$BUILD/series"
 O="$OUT/series"
@@ -14,14 +16,16 @@ mkdir -p "$S" "$O"
 field() { sed -n "s/^$1: *//p" "$2" | head -1; }
 body() { awk 'f { print } /^Files:/ { f = 1 }' "$1" | sed '1{/^$/d}'; }
 
-# The base: pristine copies of every file the series changes.
+# The base: pristine copies of every file the series changes (a patch may
+# also change a file that an earlier patch of the series adds).
 files="MAINTAINERS"
-for t in "$TOP"/series/[0-9][1-9]-*.txt; do
+for t in "$TOP"/series/[0-9][1-9]*-*.txt; do
 	for p in $(field Patches "$t"); do
 		files="$files $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$TOP/$p")"
 	done
 done
 for f in $files; do
+	[ -e "$PRISTINE/$f" ] || continue
 	mkdir -p "$S/$(dirname "$f")"
 	cp "$PRISTINE/$f" "$S/$f"
 done
@@ -58,7 +62,7 @@ PY
 }
 
 added=""
-for t in "$TOP"/series/[0-9][1-9]-*.txt; do
+for t in "$TOP"/series/[0-9][1-9]*-*.txt; do
 	for p in $(field Patches "$t"); do
 		git apply "$TOP/$p"
 	done

@@ -1548,6 +1548,13 @@ FIXTURE_VARIANT_ADD(hostile_header, name_of_builtin) {
 	.ret = -EEXIST, .reason = "name taken by a built-in module",
 };
 
+/* A built-in module without parameters, so without /sys/module/NAME. */
+FIXTURE_VARIANT_ADD(hostile_header, name_of_builtin_module) {
+	.change = CH_MODINFO,
+	.modinfo = (const char * const []){ "name=rsa_generic", NULL },
+	.ret = -EEXIST, .reason = "name taken by a built-in module",
+};
+
 FIXTURE_VARIANT_ADD(hostile_header, name_twice) {
 	.change = CH_MODINFO,
 	.modinfo = (const char * const []){

@@ -20,4 +20,5 @@ static void __exit umh_elf_regular_exit(void)
 module_init(umh_elf_regular_init);
 module_exit(umh_elf_regular_exit);
 MODULE_DESCRIPTION("Regular module for the ELF modules selftests");
+MODULE_ALIAS("umh-elf-regular-alias");
 MODULE_LICENSE("GPL");
