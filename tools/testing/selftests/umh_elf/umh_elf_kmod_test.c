@@ -45,6 +45,8 @@
 #define ECHO		"umh_elf_echo"
 #define ECHO_ALIAS	"umh-elf-test-alias-" ECHO
 #define MOD2		"umh_elf_test2"
+#define ONESHOT		"umh_elf_test"
+#define ONESHOT_ALIAS	"umh-elf-test-alias-" ONESHOT
 #define REGULAR		"umh_elf_regular"
 #define REGULAR_ALIAS	"umh-elf-regular-alias"
 #define DRIVER		"test_umh_elf"
@@ -298,6 +300,27 @@ TEST_F_TIMEOUT(kmod, provided_elf, TEST_TIMEOUT)
 	EXPECT_EQ(0, drv("expect " ECHO " 1 0"));
 	EXPECT_TRUE(module_listed(ECHO));
 	EXPECT_EQ(0, kmsg_count(&self->log, "but no module provides"));
+}
+
+/*
+ * A one-shot ELF module (it exits 0 without READY=1) is gone when
+ * modprobe exits 0, yet it provided its name and aliases to that request:
+ * no warning, and 0 even under kernel.kmod-strict.  A later modprobe that
+ * only claims to have run it is still caught.
+ */
+TEST_F_TIMEOUT(kmod, provided_oneshot, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, write_text(KMOD_STRICT, "1"));
+	EXPECT_EQ(0, drv("expect " ONESHOT " 1 0"));
+	EXPECT_EQ(0, drv("expect " ONESHOT_ALIAS " 1 0"));
+	EXPECT_FALSE(module_listed(ONESHOT));
+	EXPECT_EQ(2, kmsg_count(&self->log,
+				"elf-module " ONESHOT ": started pid"));
+	EXPECT_EQ(0, kmsg_count(&self->log, "but no module provides"));
+
+	ASSERT_EQ(0, lying_modprobe());
+	EXPECT_EQ(0, drv("expect " ONESHOT " 1 %d", -ENOPKG));
+	EXPECT_EQ(1, kmsg_count(&self->log, not_provided(ONESHOT)));
 }
 
 /*
