@@ -71,7 +71,6 @@
 #define ECHO_ALIAS	"umh-elf-test-alias-" ECHO
 
 #define OPT		"/opt/umh_elf/"
-#define RUN_FILE	"/sys/kernel/debug/test_umh_elf/run"
 #define DROP_CACHES	"/proc/sys/vm/drop_caches"
 /* How many request_module() calls run modprobe at once, if settable. */
 #define KMOD_LIMIT	"/proc/sys/kernel/kmod-limit"

@@ -49,10 +49,7 @@
 #define MOD		"umh_elf_test"
 #define ECHO_ALIAS	"umh-elf-test-alias-" ECHO
 #define NONEXISTENT	"umh_elf_nonexistent"
-#define DRIVER		"test_umh_elf"
 
-#define DEBUGFS		"/sys/kernel/debug"
-#define RUN_FILE	DEBUGFS "/" DRIVER "/run"
 #define KMOD_LIMIT	"/proc/sys/kernel/kmod-limit"
 
 /* Largest request umh_elf_call() takes (ELF_MODULE_MSG_MAX). */
@@ -66,24 +63,6 @@
 #define TEST_TIMEOUT	120
 
 /* The test driver */
-
-/*
- * Run a command of the test driver: 0, or the -errno its write() failed
- * with.
- */
-static int __printf(1, 2) drv(const char *fmt, ...)
-{
-	char cmd[256];
-	va_list ap;
-	int len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (len < 0 || (size_t)len >= sizeof(cmd))
-		return -EINVAL;
-	return write_text(RUN_FILE, cmd);
-}
 
 /* Modules */
 

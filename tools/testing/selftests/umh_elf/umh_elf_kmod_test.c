@@ -49,11 +49,8 @@
 #define ONESHOT_ALIAS	"umh-elf-test-alias-" ONESHOT
 #define REGULAR		"umh_elf_regular"
 #define REGULAR_ALIAS	"umh-elf-regular-alias"
-#define DRIVER		"test_umh_elf"
-#define DRIVER_THREAD	"test_umh_elf/"
+#define DRIVER_THREAD	DRIVER "/"
 
-#define DEBUGFS		"/sys/kernel/debug"
-#define RUN_FILE	DEBUGFS "/" DRIVER "/run"
 #define MODPROBE_PATH	"/proc/sys/kernel/modprobe"
 #define KMOD_STRICT	"/proc/sys/kernel/kmod-strict"
 #define KMOD_LIMIT	"/proc/sys/kernel/kmod-limit"
@@ -82,21 +79,6 @@
 		usleep(100000);						\
 	__met;								\
 })
-
-/* Run a command of the test driver: 0, or the -errno of its write(). */
-static int __printf(1, 2) drv(const char *fmt, ...)
-{
-	char cmd[256];
-	va_list ap;
-	int len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (len < 0 || (size_t)len >= sizeof(cmd))
-		return -EINVAL;
-	return write_text(RUN_FILE, cmd);
-}
 
 /* Start a driver command in a child process; waitpid() it for the result. */
 static pid_t __printf(1, 2) drv_start(const char *fmt, ...)

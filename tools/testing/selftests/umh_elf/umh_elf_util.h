@@ -21,6 +21,7 @@
 #define __UMH_ELF_UTIL_H
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -660,5 +661,25 @@ static inline struct elf64_shdr *find_section(struct image *img,
 }
 
 #endif /* __KSELFTEST_HARNESS_H */
+
+/* The test driver, lib/test_umh_elf.c (CONFIG_TEST_UMH_ELF=m) */
+#define DRIVER		"test_umh_elf"
+#define DEBUGFS		"/sys/kernel/debug"
+#define RUN_FILE	DEBUGFS "/" DRIVER "/run"
+
+/* Run a command of the test driver: 0, or the -errno of its write(). */
+static inline int __printf(1, 2) drv(const char *fmt, ...)
+{
+	char cmd[256];
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof(cmd))
+		return -EINVAL;
+	return write_text(RUN_FILE, cmd);
+}
 
 #endif /* __UMH_ELF_UTIL_H */
