@@ -116,7 +116,7 @@ FIXTURE(channel) {
 
 FIXTURE_SETUP(channel)
 {
-	unsigned int i;
+	const char *left;
 
 	self->log.fd = -1;
 	self->log.text = NULL;
@@ -132,13 +132,12 @@ FIXTURE_SETUP(channel)
 		TH_LOG("%s: %s", RUN_FILE, strerror(errno));
 
 	env_reset();
-	for (i = 0; i < ARRAY_SIZE(test_modules); i++) {
-		ASSERT_TRUE(module_gone(test_modules[i]))
-			TH_LOG("%s is still loaded and will not unload",
-			       test_modules[i]);
-		ASSERT_EQ(0, count_procs(test_modules[i]))
-			TH_LOG("processes named %s are left", test_modules[i]);
-	}
+	left = first_loaded(test_modules, ARRAY_SIZE(test_modules));
+	ASSERT_TRUE(!left)
+		TH_LOG("%s is still loaded and will not unload", left);
+	left = first_with_procs(test_modules, ARRAY_SIZE(test_modules));
+	ASSERT_TRUE(!left)
+		TH_LOG("processes named %s are left", left);
 
 	ASSERT_EQ(0, kmsg_open(&self->log))
 		TH_LOG("/dev/kmsg: %s", strerror(errno));

@@ -187,7 +187,7 @@ static int fake_runs(void)
 /* Threads of the driver in state @state ('D': waiting in request_module). */
 static int driver_threads(char state)
 {
-	char path[300], buf[256], *comm, *end;
+	char comm[512], st;
 	struct dirent *de;
 	int count = 0;
 	DIR *dir;
@@ -195,20 +195,11 @@ static int driver_threads(char state)
 	dir = opendir("/proc");
 	if (!dir)
 		return -1;
-	while ((de = readdir(dir))) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		if (read_text(path, buf, sizeof(buf)) <= 0)
-			continue;
-		comm = strchr(buf, '(');
-		end = strrchr(buf, ')');
-		if (!comm || !end || end[1] != ' ')
-			continue;
-		if (!strncmp(comm + 1, DRIVER_THREAD, strlen(DRIVER_THREAD)) &&
-		    (!state || end[2] == state))
+	while ((de = readdir(dir)))
+		if (proc_comm_state(de->d_name, comm, &st) &&
+		    !strncmp(comm, DRIVER_THREAD, strlen(DRIVER_THREAD)) &&
+		    (!state || st == state))
 			count++;
-	}
 	closedir(dir);
 	return count;
 }

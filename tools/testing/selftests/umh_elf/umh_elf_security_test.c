@@ -433,8 +433,8 @@ static void env_reset(void)
 /* Returns false if the test is to be skipped. */
 static bool env_setup(struct __test_metadata *_metadata, struct env *env)
 {
+	const char *left;
 	char buf[64];
-	unsigned int i;
 
 	env->helper = -1;
 	env->log.fd = -1;
@@ -446,13 +446,12 @@ static bool env_setup(struct __test_metadata *_metadata, struct env *env)
 		       strerror(errno));
 
 	env_reset();
-	for (i = 0; i < ARRAY_SIZE(test_modules); i++) {
-		ASSERT_TRUE(module_gone(test_modules[i]))
-			TH_LOG("%s is still loaded and will not unload",
-			       test_modules[i]);
-		ASSERT_EQ(0, count_procs(test_modules[i]))
-			TH_LOG("processes named %s are left", test_modules[i]);
-	}
+	left = first_loaded(test_modules, ARRAY_SIZE(test_modules));
+	ASSERT_TRUE(!left)
+		TH_LOG("%s is still loaded and will not unload", left);
+	left = first_with_procs(test_modules, ARRAY_SIZE(test_modules));
+	ASSERT_TRUE(!left)
+		TH_LOG("processes named %s are left", left);
 	read_text(READY_TIMEOUT, buf, sizeof(buf));
 	ASSERT_STREQ(READY_TIMEOUT_DEFAULT, buf);
 
@@ -724,17 +723,20 @@ static void check_image_sealed(struct __test_metadata *_metadata, pid_t pid)
 		fd = open(exe, modes[i] | O_CLOEXEC);
 		EXPECT_EQ(-1, fd) TH_LOG("%s opened with flags 0%o", exe,
 					 modes[i]);
-		if (fd >= 0)
+		/* Braces: EXPECT_*() and its TH_LOG() are two statements. */
+		if (fd >= 0) {
 			close(fd);
-		else
+		} else {
 			EXPECT_TRUE(write_refused(errno))
 				TH_LOG("%s: %s", exe, strerror(errno));
+		}
 	}
 	ret = truncate(exe, 0);
 	EXPECT_EQ(-1, ret) TH_LOG("%s truncated", exe);
-	if (ret)
+	if (ret) {
 		EXPECT_TRUE(write_refused(errno))
 			TH_LOG("truncate %s: %s", exe, strerror(errno));
+	}
 
 	snprintf(dir, sizeof(dir), "/proc/%d/map_files", pid);
 	d = opendir(dir);

@@ -156,8 +156,8 @@ static void env_reset(void)
 /* Returns false if the test is to be skipped. */
 static bool env_setup(struct __test_metadata *_metadata, struct kmsg *log)
 {
+	const char *left;
 	char buf[64];
-	unsigned int i;
 
 	log->fd = -1;
 	log->text = NULL;
@@ -168,15 +168,12 @@ static bool env_setup(struct __test_metadata *_metadata, struct kmsg *log)
 		       strerror(errno));
 
 	env_reset();
-	for (i = 0; i < ARRAY_SIZE(test_modules); i++) {
-		ASSERT_TRUE(module_gone(test_modules[i]))
-			TH_LOG("%s is still loaded and will not unload",
-			       test_modules[i]);
-	}
-	for (i = 0; i < ARRAY_SIZE(test_comms); i++) {
-		ASSERT_EQ(0, count_procs(test_comms[i]))
-			TH_LOG("processes named %s are left", test_comms[i]);
-	}
+	left = first_loaded(test_modules, ARRAY_SIZE(test_modules));
+	ASSERT_TRUE(!left)
+		TH_LOG("%s is still loaded and will not unload", left);
+	left = first_with_procs(test_comms, ARRAY_SIZE(test_comms));
+	ASSERT_TRUE(!left)
+		TH_LOG("processes named %s are left", left);
 	read_text(READY_TIMEOUT, buf, sizeof(buf));
 	ASSERT_STREQ(READY_TIMEOUT_DEFAULT, buf);
 	read_text(STOP_TIMEOUT, buf, sizeof(buf));

@@ -292,6 +292,31 @@ static inline bool comm_is(const char *comm, const char *name)
 }
 
 /*
+ * Read the comm and the state of process @pid (a /proc entry name) from
+ * /proc/PID/stat: "pid (comm) state ...", where comm may hold spaces and
+ * ')'.  @comm must hold 512 bytes.  Returns false if it is not a process
+ * or is gone.
+ */
+static inline bool proc_comm_state(const char *pid, char *comm, char *state)
+{
+	char path[300], buf[512], *lp, *rp;
+
+	if (!isdigit((unsigned char)pid[0]))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	if (read_text(path, buf, sizeof(buf)) <= 0)
+		return false;
+	lp = strchr(buf, '(');
+	rp = strrchr(buf, ')');
+	if (!lp || !rp || rp < lp || rp[1] != ' ' || !rp[2])
+		return false;
+	*rp = '\0';
+	snprintf(comm, 512, "%s", lp + 1);
+	*state = rp[2];
+	return true;
+}
+
+/*
  * Find the processes named @name (by their comm, which may be cut short)
  * that have not exited yet (zombies, processes on their way out and
  * kernel threads do not count).  This program and the processes it forks
@@ -312,22 +337,12 @@ static inline int find_procs(const char *name, pid_t *pids, int max)
 	if (!dir)
 		return -1;
 	while ((de = readdir(dir))) {
-		char path[300], buf[512], *lp, *rp;
+		char path[300], comm[512], state;
 
-		if (!isdigit((unsigned char)de->d_name[0]))
+		if (!proc_comm_state(de->d_name, comm, &state) ||
+		    !comm_is(comm, name))
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		if (read_text(path, buf, sizeof(buf)) <= 0)
-			continue;
-		/* "pid (comm) state ...": comm may hold spaces and ')'. */
-		lp = strchr(buf, '(');
-		rp = strrchr(buf, ')');
-		if (!lp || !rp || rp < lp || !rp[1] || !rp[2])
-			continue;
-		*rp = '\0';
-		if (!comm_is(lp + 1, name))
-			continue;
-		if (rp[2] == 'Z' || rp[2] == 'X' || rp[2] == 'x')
+		if (state == 'Z' || state == 'X' || state == 'x')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/exe", de->d_name);
 		if (stat(path, &exe))
@@ -345,6 +360,29 @@ static inline int find_procs(const char *name, pid_t *pids, int max)
 static inline int count_procs(const char *name)
 {
 	return find_procs(name, NULL, 0);
+}
+
+/* The first of the @n modules @mods that is still loaded, or NULL. */
+static inline const char *first_loaded(const char * const *mods, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!module_gone(mods[i]))
+			return mods[i];
+	return NULL;
+}
+
+/* The first of the @n names @comms with processes left, or NULL. */
+static inline const char *first_with_procs(const char * const *comms,
+					   size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (count_procs(comms[i]))
+			return comms[i];
+	return NULL;
 }
 
 static inline void kill_procs(const char *name)
