@@ -22,7 +22,7 @@ KMAKE = $(MAKE) -C $(SRC) O=$(KOUT) -j$(JOBS) -s
 export TOP BUILD OUT KOUT SRC PRISTINE JOBS
 
 
-export EXTRA_FRAGMENT QEMU_TIMEOUT
+export EXTRA_FRAGMENT QEMU_TIMEOUT QEMU_SMP GUEST_APPEND
 
 .PHONY: help deps tree kernel check check-debug series-check run shell series bench clean distclean
 
@@ -64,12 +64,18 @@ kernel: tree
 check: kernel
 	@$(TOP)/scripts/check.sh
 
-# The same tests on a kernel with KASAN, lockdep, kmemleak and fault
-# injection, built apart in out/debug/.
+# The same tests on a fully preemptible kernel with KASAN, lockdep,
+# kmemleak and fault injection, built apart in out/debug/, on 4 vCPUs
+# (more than the host has cores), with the concurrency tests looped for
+# DEBUG_STRESS_S seconds each and DEBUG_FUZZ_ITERS fuzzed images.
+DEBUG_STRESS_S   ?= 60
+DEBUG_FUZZ_ITERS ?= 10000
 check-debug:
 	@$(MAKE) --no-print-directory OUT=$(TOP)/out/debug \
 		EXTRA_FRAGMENT=$(TOP)/tools/testing/selftests/umh_elf/config.debug \
-		QEMU_TIMEOUT=3000 check
+		QEMU_TIMEOUT=5400 QEMU_SMP=4 \
+		GUEST_APPEND="umh_elf_stress=$(DEBUG_STRESS_S) UMH_ELF_FUZZ_ITERS=$(DEBUG_FUZZ_ITERS)" \
+		check
 
 run: kernel
 	@$(TOP)/scripts/run.sh demo

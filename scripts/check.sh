@@ -43,6 +43,10 @@ boot() {
 	if grep -nE 'BUG:|WARNING:|Oops|general protection|unreferenced object|Kernel panic' "$log" > "$log.problems"; then
 		problems="$problems\n$name: kernel problems in the guest log:\n$(head -20 "$log.problems")"
 	fi
+	cpus=$(sed -n 's/.*### CPUS \([0-9]*\) of.*/\1/p' "$log")
+	if [ "${cpus:-0}" -lt "${QEMU_SMP:-2}" ]; then
+		problems="$problems\n$name: the guest brought up ${cpus:-no} CPUs of the ${QEMU_SMP:-2} vCPUs QEMU gave it"
+	fi
 	crashed=$(awk '/^### EXIT / && $4 != 0 && $4 != 1 { print $3 " exited " $4 }' "$log")
 	[ -z "$crashed" ] || problems="$problems\n$name: test program crashed: $crashed"
 

@@ -9,6 +9,8 @@ kmemleak=/sys/kernel/debug/kmemleak
 only=${umh_elf_tests:-}
 
 [ -w $kmemleak ] && echo clear > $kmemleak
+# The host checks that every vCPU it gave the guest came up.
+echo "### CPUS $(grep -c '^processor' /proc/cpuinfo) of ${umh_elf_smp:-?}"
 echo "### BEGIN"
 for t in /opt/kselftest/umh_elf/*; do
 	[ -x "$t" ] || continue
@@ -39,6 +41,44 @@ for id in $KMOD_TESTS; do
 	fi
 done
 [ -n "$KMOD_TESTS" ] && echo "### EXIT kmod.sh 0"
+
+# umh_elf_stress=SECONDS (make check-debug): run each concurrency test
+# again and again for that long, and report one TAP line for each: how
+# many runs passed, or the output of the first run that failed.
+STRESS_TESTS="umh_elf_test:umh_elf.concurrent_modprobe_one_process
+umh_elf_test:umh_elf.caller_killed_while_waiting
+umh_elf_test:umh_elf.killed_module_disappears
+umh_elf_kmod_test:kmod.concurrent_callers_share_outcome
+umh_elf_kmod_test:kmod.limit_raised_and_lowered_under_load
+umh_elf_channel_test:channel.sixteen_threads
+umh_elf_channel_test:channel.hundred_concurrent_requests
+umh_elf_channel_test:channel.killed_mid_call"
+stress() {
+	n=$1 prog=$2 test=$3 secs=$4
+	end=$(($(date +%s) + secs))
+	runs=0
+	while [ "$(date +%s)" -lt $end ]; do
+		if ! out=$(cd /opt/kselftest/umh_elf &&
+			   timeout 600 ./$prog -r $test 2>&1); then
+			echo "$out" | sed 's/^/# /'
+			echo "not ok $n stress.$test (run $((runs + 1)) failed)"
+			return
+		fi
+		runs=$((runs + 1))
+	done
+	echo "ok $n stress.$test # $runs runs in ${secs} s"
+}
+if [ -z "$only" ] && [ -n "${umh_elf_stress:-}" ]; then
+	echo "### TEST stress"
+	echo "TAP version 13"
+	echo "1..$(echo "$STRESS_TESTS" | wc -l)"
+	n=0
+	for st in $STRESS_TESTS; do
+		n=$((n + 1))
+		stress $n "${st%%:*}" "${st#*:}" "$umh_elf_stress"
+	done
+	echo "### EXIT stress 0"
+fi
 
 # On a kernel with fault injection (make check-debug): load ELF modules
 # while slab and page allocations of the loading process fail at random.

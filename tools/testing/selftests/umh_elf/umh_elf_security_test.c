@@ -43,7 +43,9 @@
  * only ever loses capabilities) and modules_disabled (enforce boot only).
  *
  * The mutation fuzzer takes its seed from UMH_ELF_FUZZ_SEED (default 1)
- * and its number of iterations from UMH_ELF_FUZZ_ITERS (default 2000).
+ * and its number of iterations from UMH_ELF_FUZZ_ITERS (default 2000;
+ * make check-debug asks for 10000), and fails if it could not run them
+ * all within UMH_ELF_FUZZ_MS (default 240000 per 2000 iterations).
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -120,7 +122,7 @@
 
 /* Per test, in seconds: generous, as the guest is emulated. */
 #define TEST_TIMEOUT	120
-#define FUZZ_TIMEOUT	300
+#define FUZZ_TIMEOUT	3600
 
 /* The TOCTOU test: loads tried, how long, successes required. */
 #define RACE_LOADS	200
@@ -130,7 +132,7 @@
 /* The fuzzer: defaults, and when it stops even if iterations are left. */
 #define FUZZ_SEED	1
 #define FUZZ_ITERS	2000
-#define FUZZ_MS		240000
+#define FUZZ_MS_PER_2000	240000
 #define FUZZ_READY_MS	"300"
 
 /* Files */
@@ -1831,6 +1833,8 @@ TEST_F_TIMEOUT(security, mutation_fuzzer, FUZZ_TIMEOUT)
 {
 	__u64 seed = env_number("UMH_ELF_FUZZ_SEED", FUZZ_SEED);
 	__u64 iters = env_number("UMH_ELF_FUZZ_ITERS", FUZZ_ITERS);
+	__u64 ms = env_number("UMH_ELF_FUZZ_MS",
+			      (iters + 1999) / 2000 * FUZZ_MS_PER_2000);
 	char name[64], want[80], *before, *after, *line, *next;
 	int hist[256] = { 0 }, odd = 0, left = 0, ret, e;
 	struct image pristine, img;
@@ -1851,7 +1855,7 @@ TEST_F_TIMEOUT(security, mutation_fuzzer, FUZZ_TIMEOUT)
 	ASSERT_EQ(0, write_text(READY_TIMEOUT, FUZZ_READY_MS));
 
 	state = seed;
-	deadline = now_ms() + FUZZ_MS;
+	deadline = now_ms() + ms;
 	for (i = 0; i < iters && now_ms() < deadline; i++) {
 		memcpy(img.buf, pristine.buf, pristine.len);
 		img.len = pristine.len;
@@ -1888,6 +1892,7 @@ TEST_F_TIMEOUT(security, mutation_fuzzer, FUZZ_TIMEOUT)
 		if (hist[e])
 			TH_LOG("  %3d %-30s %d", e, e ? strerror(e) : "loaded",
 			       hist[e]);
+	EXPECT_EQ(iters, i) TH_LOG("deadline of %llu ms reached", ms);
 	EXPECT_EQ(0, odd);
 	EXPECT_EQ(0, left);
 	EXPECT_TRUE(WAIT_UNTIL(count_procs(TINY) == 0));
