@@ -34,7 +34,10 @@ krel=unknown
 [ -f "$KOUT/include/config/kernel.release" ] && krel=$(cat "$KOUT/include/config/kernel.release")
 when=$(date -u -r "$log" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || date -u '+%Y-%m-%d %H:%M UTC')
 cpu=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo 2>/dev/null | head -1)
-machine="$(uname -m), $(nproc) CPUs${cpu:+ ($cpu)}; guest: QEMU TCG (no KVM), 2 vCPUs, ${QEMU_MEM:-2048} MiB"
+# The vCPUs the guest brought up, as it counted them (bench.sh), and
+# what QEMU was asked for.
+gcpus=$(tr -d '\r' < "$log" | sed -n 's/.*### CPUS \([0-9]*\) of.*/\1/p' | head -1)
+machine="$(uname -m), $(nproc) CPUs${cpu:+ ($cpu)}; guest: QEMU TCG (no KVM), ${gcpus:-unknown} vCPUs online of ${QEMU_SMP:-2} given, ${QEMU_MEM:-2048} MiB"
 
 {
 	echo "metric,unit,value,baseline,ratio"

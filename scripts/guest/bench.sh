@@ -13,6 +13,7 @@
 out=/tmp/bench.out
 kmemleak=/sys/kernel/debug/kmemleak
 
+echo "### CPUS $(grep -c '^processor' /proc/cpuinfo) of ${umh_elf_smp:-?}"
 echo "### BEGIN"
 # kmemleak tracks every allocation: it would weigh on every time, and its
 # metadata would count in the memory rows.  Off for the rest of the boot.
