@@ -12,6 +12,12 @@
  *	mode=ignoreterm	ignore SIGTERM, say READY=1, wait
  *	mode=daemon	fork; the child holds fd 3 and waits, the parent
  *			exits 0 once the child has started
+ *	mode=escape	double fork and setsid(); the grandchild closes every
+ *			fd and waits, the parent exits 0 once it has started
+ *	mode=threadexit	a thread says READY=1 and waits; the main thread
+ *			calls pthread_exit()
+ *	mode=unsharefiles  a child unshares its fd table, closes every fd
+ *			and waits; then the parent says READY=1 and waits
  *	mode=envcheck	check the environment, cwd and fds the kernel gave
  *			it; exit 0 if all is right, else 100 + the check
  *	mode=args	print argv to stderr, one "argv[i]=<...>" line each
@@ -26,13 +32,18 @@
  *	say=TEXT	print TEXT to stderr first
  *	flood=N		print N lines to stderr, then exit 0
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/elf_module.h>
@@ -110,7 +121,7 @@ static int envcheck(char **argv)
 		return 108;
 	if (!is_pipe(2, O_WRONLY))
 		return 109;
-	if (!is_pipe(3, O_WRONLY))
+	if ((fcntl(3, F_GETFL) & O_ACCMODE) != O_WRONLY)
 		return 110;
 	if (fcntl(4, F_GETFD) != -1)
 		return 111;
@@ -144,6 +155,79 @@ static int daemonize(void)
 	if (read(p[0], &c, 1) != 1)
 		return 1;
 	return 0;
+}
+
+static void close_every_fd(void)
+{
+	syscall(SYS_close_range, 0U, ~0U, 0U);
+}
+
+/* Leave the module if closing fds, a new session and reparenting could. */
+static int escape(void)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(p))
+		return 1;
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (!pid) {
+		setsid();
+		if (fork())
+			_exit(0);
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		close_every_fd();
+		wait_forever();
+	}
+	close(p[1]);
+	waitpid(pid, NULL, 0);
+	return read(p[0], &c, 1) == 1 ? 0 : 1;
+}
+
+static void *ready_worker(void *arg)
+{
+	elf_module_ready();
+	wait_forever();
+	return arg;
+}
+
+/* The main thread goes; the process lives on in a worker. */
+static int threadexit(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, ready_worker, NULL))
+		return 1;
+	pthread_exit(NULL);
+}
+
+/* A child with an fd table of its own and nothing in it. */
+static int unsharefiles(void)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(p))
+		return 1;
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (!pid) {
+		if (unshare(CLONE_FILES) || write(p[1], "x", 1) != 1)
+			_exit(1);
+		close_every_fd();
+		wait_forever();
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1)
+		return 1;
+	elf_module_ready();
+	wait_forever();
 }
 
 /* Serve the channel: echo, stay silent, or die on the first request. */
@@ -222,6 +306,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "daemon"))
 		return daemonize();
+	if (!strcmp(mode, "escape"))
+		return escape();
+	if (!strcmp(mode, "threadexit"))
+		return threadexit();
+	if (!strcmp(mode, "unsharefiles"))
+		return unsharefiles();
 	if (!strcmp(mode, "envcheck")) {
 		i = envcheck(argv);
 		if (i)

@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sched.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -38,11 +40,339 @@
 #define MOD		"umh_elf_test"
 #define MOD2		"umh_elf_test2"
 
+#define PARAMS_DIR	"/sys/module/module/parameters/"
+#define READY_TIMEOUT	PARAMS_DIR "elf_ready_timeout_ms"
+#define STOP_TIMEOUT	PARAMS_DIR "elf_stop_timeout_ms"
+#define READY_TIMEOUT_DEFAULT	"30000"
+#define STOP_TIMEOUT_DEFAULT	"5000"
+
+/* The cgroup of a module, as an administrator sees it. */
+#define CGROUP_FS	"/sys/fs/cgroup"
+#define MOD_CGROUP	CGROUP_FS "/elf-modules/" MOD
+
+/* Per test, in seconds: above the default ready timeout (30 s). */
+#define TEST_TIMEOUT	60
+
+/*
+ * How long rmmod may take with the default stop timeout: 5 s, plus the
+ * fixed grace after SIGKILL, plus slack for the emulated guest.
+ */
+#define RMMOD_MS	15000
+
+static const char * const test_modules[] = { MOD, MOD2 };
+
+/*
+ * Put things back the way a test expects to find them: the timeouts at
+ * their defaults, the test modules unloaded, no processes of them left.
+ */
+static void env_reset(void)
+{
+	unsigned int i;
+
+	write_text(READY_TIMEOUT, READY_TIMEOUT_DEFAULT);
+	write_text(STOP_TIMEOUT, STOP_TIMEOUT_DEFAULT);
+	for (i = 0; i < ARRAY_SIZE(test_modules); i++)
+		if (!module_gone(test_modules[i]))
+			unload(test_modules[i]);
+	for (i = 0; i < ARRAY_SIZE(test_modules); i++) {
+		WAIT_UNTIL(module_gone(test_modules[i]));
+		kill_procs(test_modules[i]);
+		WAIT_UNTIL(count_procs(test_modules[i]) <= 0);
+	}
+}
+
+/* Returns false if the test is to be skipped. */
+static bool env_setup(struct __test_metadata *_metadata, struct kmsg *log)
+{
+	const char *left;
+
+	log->fd = -1;
+	log->text = NULL;
+	if (geteuid())
+		return false;
+	env_reset();
+	left = first_loaded(test_modules, ARRAY_SIZE(test_modules));
+	ASSERT_TRUE(!left)
+		TH_LOG("%s is still loaded and will not unload", left);
+	left = first_with_procs(test_modules, ARRAY_SIZE(test_modules));
+	ASSERT_TRUE(!left)
+		TH_LOG("processes named %s are left", left);
+	ASSERT_EQ(0, kmsg_open(log))
+		TH_LOG("/dev/kmsg: %s", strerror(errno));
+	return true;
+}
+
+/* Runs in the test process or its parent: uses only log->start. */
+static void env_teardown(struct __test_metadata *_metadata, struct kmsg *log)
+{
+	if (_metadata->exit_code == KSFT_FAIL)
+		kmsg_dump(log->start);
+	env_reset();
+}
+
+FIXTURE(contain) {
+	struct kmsg log;
+};
+
+FIXTURE_SETUP(contain)
+{
+	if (!env_setup(_metadata, &self->log))
+		SKIP(return, "must be run as root");
+}
+
+FIXTURE_TEARDOWN_PARENT(contain)
+{
+	env_teardown(_metadata, &self->log);
+}
+
+/*
+ * rmmod @name in a child and wait at most @ms for it: a stop that hangs
+ * fails the test by name instead of running into the harness timeout.
+ * Returns rmmod's exit status, or -1 if it had not returned in time.
+ */
+static int rmmod_within(const char *name, int ms)
+{
+	long long deadline = now_ms() + ms;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid)
+		_exit(unload(name) ? 1 : 0);
+	while (now_ms() < deadline) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		usleep(50000);
+	}
+	return -1;
+}
+
+/* The one process with @comm, or -1 if there is not exactly one. */
+static pid_t the_proc(const char *comm)
+{
+	pid_t pid;
+
+	return find_procs(comm, &pid, 1) == 1 ? pid : -1;
+}
+
+static bool proc_gone(pid_t pid)
+{
+	return kill(pid, 0) && errno == ESRCH;
+}
+
+/* The pids listed in a module's cgroup.procs, or -1 if unreadable. */
+static int cgroup_procs(const char *cgroup, pid_t *pids, int max)
+{
+	char path[256], buf[4096], *p, *end;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cgroup);
+	if (read_text(path, buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = buf; *p; p = end) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (n < max)
+			pids[n] = v;
+		n++;
+	}
+	return n;
+}
+
 /* ---- Outcomes that tell the truth (SPEC section 4) ---- */
 
 /* ---- The image is out of reach (SPEC section 2) ---- */
 
 /* ---- Process membership (SPEC section 3, Containment) ---- */
+
+/*
+ * A daemon that double-forks, calls setsid() and closes every fd, fd 3
+ * included, is still the module's: the load keeps it loaded, and rmmod
+ * ends it.
+ */
+TEST_F_TIMEOUT(contain, double_fork_daemon_closing_every_fd_stays_a_member,
+	       TEST_TIMEOUT)
+{
+	pid_t pids[8];
+	int n;
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=escape"));
+	ASSERT_TRUE(module_listed(MOD))
+		TH_LOG("the load said done: the daemon escaped the module");
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(MOD) == 1));
+	n = cgroup_procs(MOD_CGROUP, pids, 8);
+	EXPECT_EQ(1, n);
+	if (n == 1)
+		EXPECT_EQ(pids[0], the_proc(MOD));
+	ASSERT_EQ(0, rmmod_within(MOD, RMMOD_MS));
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_EQ(0, count_procs(MOD)) TH_LOG("the daemon outlived rmmod");
+	EXPECT_NE(0, access(MOD_CGROUP, F_OK));
+}
+
+/*
+ * The main thread exits, a worker goes on: rmmod still ends it, quickly.
+ * (The process shows as a zombie leader in /proc, so it is found through
+ * its cgroup.)
+ */
+TEST_F_TIMEOUT(contain, main_thread_exit_rmmod_ends_worker, TEST_TIMEOUT)
+{
+	pid_t pid = -1;
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=threadexit"));
+	ASSERT_TRUE(module_listed(MOD));
+	ASSERT_EQ(1, cgroup_procs(MOD_CGROUP, &pid, 1));
+	ASSERT_EQ(0, rmmod_within(MOD, RMMOD_MS))
+		TH_LOG("rmmod did not return within %d ms", RMMOD_MS);
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_TRUE(WAIT_UNTIL(proc_gone(pid)));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " MOD ": stopped (rmmod)"));
+}
+
+/* A child with an fd table of its own, emptied, is still stopped. */
+TEST_F_TIMEOUT(contain, unshared_fd_table_child_is_stopped, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(MOD, "mode=unsharefiles"));
+	ASSERT_TRUE(module_listed(MOD));
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(MOD) == 2));
+	ASSERT_EQ(0, rmmod_within(MOD, RMMOD_MS))
+		TH_LOG("rmmod did not return within %d ms", RMMOD_MS);
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_EQ(0, count_procs(MOD));
+}
+
+/*
+ * A stranger cannot open a module's fd 3 through /proc to read what the
+ * module says, and a copy of it taken with pidfd_getfd() makes the
+ * stranger no member: rmmod leaves it alone.
+ */
+TEST_F_TIMEOUT(contain, stranger_with_notify_fd_is_no_member, TEST_TIMEOUT)
+{
+	char path[64];
+	int pidfd, fd, status;
+	pid_t mod, stranger;
+	int p[2];
+	char c;
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=ready"));
+	mod = the_proc(MOD);
+	ASSERT_LT(0, mod);
+	snprintf(path, sizeof(path), "/proc/%d/fd/3", mod);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	EXPECT_EQ(-1, fd) TH_LOG("%s opened for reading", path);
+	if (fd >= 0)
+		close(fd);
+
+	ASSERT_EQ(0, pipe(p));
+	stranger = fork();
+	ASSERT_LE(0, stranger);
+	if (!stranger) {
+		pidfd = syscall(SYS_pidfd_open, mod, 0);
+		fd = pidfd < 0 ? -1 : syscall(SYS_pidfd_getfd, pidfd, 3, 0);
+		c = fd >= 0 ? 'y' : 'n';
+		if (write(p[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	ASSERT_EQ(1, read(p[0], &c, 1));
+	close(p[0]);
+	EXPECT_EQ('y', c) TH_LOG("pidfd_getfd() of fd 3 failed");
+
+	ASSERT_EQ(0, rmmod_within(MOD, RMMOD_MS));
+	EXPECT_EQ(0, count_procs(MOD));
+	EXPECT_EQ(0, waitpid(stranger, &status, WNOHANG))
+		TH_LOG("the stranger was killed with the module");
+	kill(stranger, SIGKILL);
+	waitpid(stranger, &status, 0);
+}
+
+/* A stranger reading the module's fd 3 cannot swallow its READY=1. */
+TEST_F_TIMEOUT(contain, reader_of_notify_fd_changes_no_outcome, TEST_TIMEOUT)
+{
+	long long deadline;
+	char path[64], buf[64];
+	int status, opened = 0;
+	pid_t reader, mod;
+	int fd;
+
+	reader = fork();
+	ASSERT_LE(0, reader);
+	if (!reader) {
+		deadline = now_ms() + 20000;
+		while (now_ms() < deadline) {
+			mod = the_proc(MOD);
+			snprintf(path, sizeof(path), "/proc/%d/fd/3", mod);
+			fd = mod > 0 ? open(path, O_RDONLY | O_NONBLOCK) : -1;
+			if (fd >= 0) {
+				opened = 1;
+				while (now_ms() < deadline)
+					if (read(fd, buf, sizeof(buf)) < 0)
+						usleep(1000);
+			}
+			usleep(1000);
+		}
+		_exit(opened);
+	}
+	EXPECT_EQ(0, load_ko(MOD, "mode=ready delay_ms=1000"));
+	EXPECT_TRUE(module_listed(MOD));
+	kill(reader, SIGKILL);
+	waitpid(reader, &status, 0);
+}
+
+/*
+ * Root cannot move a module's process out of its cgroup, move a stranger
+ * in, nor make or remove cgroups there.
+ */
+TEST_F_TIMEOUT(contain, cgroup_membership_is_sealed, TEST_TIMEOUT)
+{
+	char pid[32];
+	pid_t mod, stranger;
+	int status;
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=ready"));
+	mod = the_proc(MOD);
+	ASSERT_LT(0, mod);
+	snprintf(pid, sizeof(pid), "%d", mod);
+	EXPECT_EQ(-EPERM, write_text(CGROUP_FS "/cgroup.procs", pid));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	EXPECT_EQ(-EPERM, write_text(MOD_CGROUP "/cgroup.procs", pid));
+	EXPECT_EQ(-EPERM, write_text(CGROUP_FS "/elf-modules/cgroup.procs",
+				     pid));
+	EXPECT_EQ(-1, mkdir(MOD_CGROUP "/sub", 0755));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, mkdir(CGROUP_FS "/elf-modules/" MOD2, 0755));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, rmdir(MOD_CGROUP));
+
+	/* Nor by clone3(CLONE_INTO_CGROUP), out of or into it. */
+	stranger = fork();
+	ASSERT_LE(0, stranger);
+	if (!stranger) {
+		struct clone_args args = {
+			.flags = CLONE_INTO_CGROUP,
+			.exit_signal = SIGCHLD,
+		};
+		int dir = open(MOD_CGROUP, O_DIRECTORY | O_RDONLY);
+		long ret;
+
+		args.cgroup = dir;
+		ret = syscall(SYS_clone3, &args, sizeof(args));
+		if (!ret)
+			_exit(0);
+		_exit(ret < 0 && errno == EPERM ? 0 : 1);
+	}
+	ASSERT_EQ(stranger, waitpid(stranger, &status, 0));
+	EXPECT_EQ(0, status) TH_LOG("clone3() into the module's cgroup");
+
+	ASSERT_EQ(0, rmmod_within(MOD, RMMOD_MS));
+	EXPECT_EQ(0, count_procs(MOD));
+}
 
 /* ---- capabilities= is a privilege boundary (SPEC section 3) ---- */
 
