@@ -14,8 +14,9 @@
  *			exits 0 once the child has started
  *	mode=escape	double fork and setsid(); the grandchild closes every
  *			fd and waits, the parent exits 0 once it has started
- *	mode=threadexit	a thread says READY=1 and waits; the main thread
- *			calls pthread_exit()
+ *	mode=threadexit	fork; in the child a thread holds on and the main
+ *			thread calls pthread_exit(); the parent exits 0 once
+ *			the thread runs
  *	mode=unsharefiles  a child unshares its fd table, closes every fd
  *			and waits; then the parent says READY=1 and waits
  *	mode=envcheck	check the environment, cwd and fds the kernel gave
@@ -188,21 +189,36 @@ static int escape(void)
 	return read(p[0], &c, 1) == 1 ? 0 : 1;
 }
 
-static void *ready_worker(void *arg)
+static void *started_worker(void *arg)
 {
-	elf_module_ready();
+	int *p = arg;
+
+	if (write(p[1], "x", 1) != 1)
+		_exit(1);
 	wait_forever();
 	return arg;
 }
 
-/* The main thread goes; the process lives on in a worker. */
+/* A daemon whose main thread goes: it lives on in a worker thread. */
 static int threadexit(void)
 {
+	static int p[2];
 	pthread_t t;
+	char c;
+	pid_t pid;
 
-	if (pthread_create(&t, NULL, ready_worker, NULL))
+	if (pipe(p))
 		return 1;
-	pthread_exit(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (!pid) {
+		if (pthread_create(&t, NULL, started_worker, p))
+			_exit(1);
+		pthread_exit(NULL);
+	}
+	close(p[1]);
+	return read(p[0], &c, 1) == 1 ? 0 : 1;
 }
 
 /* A child with an fd table of its own and nothing in it. */
