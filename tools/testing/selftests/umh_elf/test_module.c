@@ -19,6 +19,8 @@
  *			the thread runs
  *	mode=unsharefiles  a child unshares its fd table, closes every fd
  *			and waits; then the parent says READY=1 and waits
+ *	mode=dstate	say READY=1, then read the test driver's dstate file:
+ *			asleep in D state until the driver is told "wake"
  *	mode=envcheck	check the environment, cwd and fds the kernel gave
  *			it; exit 0 if all is right, else 100 + the check
  *	mode=args	print argv to stderr, one "argv[i]=<...>" line each
@@ -80,7 +82,7 @@ static const char *arg(int argc, char **argv, const char *key)
 	return NULL;
 }
 
-static void wait_forever(void)
+static void __attribute__((noreturn)) wait_forever(void)
 {
 	for (;;)
 		pause();
@@ -328,6 +330,15 @@ int main(int argc, char **argv)
 		return threadexit();
 	if (!strcmp(mode, "unsharefiles"))
 		return unsharefiles();
+	if (!strcmp(mode, "dstate")) {
+		int fd = open("/sys/kernel/debug/test_umh_elf/dstate", O_RDONLY);
+
+		if (fd < 0)
+			return 1;
+		elf_module_ready();
+		i = read(fd, &fd, 1);
+		wait_forever();
+	}
 	if (!strcmp(mode, "envcheck")) {
 		i = envcheck(argv);
 		if (i)

@@ -59,6 +59,9 @@
  */
 #define RMMOD_MS	15000
 
+/* Debian's kmod; busybox has applets of the same names in /bin. */
+#define MODPROBE	"/sbin/modprobe"
+
 /* Loads raced by a reader of fd 3. */
 #define READER_LOADS	3
 
@@ -331,6 +334,54 @@ TEST_F_TIMEOUT(contain, reader_of_notify_fd_changes_no_outcome,
 		waitpid(reader, &status, 0);
 		ASSERT_EQ(0, rmmod_within(MOD, RMMOD_MS));
 	}
+}
+
+/* The state letter of process @pid, or 0. */
+static char proc_state(pid_t pid)
+{
+	char name[16], comm[512], state;
+
+	snprintf(name, sizeof(name), "%d", pid);
+	return proc_comm_state(name, comm, &state) ? state : 0;
+}
+
+/*
+ * A process that cannot die (asleep in D state in a driver) does not hang
+ * rmmod: it returns within the stop timeout plus the grace, the process is
+ * named in the log, and the name stays taken (EBUSY) until it has exited.
+ */
+TEST_F_TIMEOUT(contain, unkillable_member_does_not_hang_rmmod, TEST_TIMEOUT)
+{
+	long long start, took;
+	pid_t pid;
+
+	ASSERT_EQ(0, run(MODPROBE, DRIVER));
+	ASSERT_EQ(0, write_text(STOP_TIMEOUT, "500"));
+	ASSERT_EQ(0, load_ko(MOD, "mode=dstate"));
+	pid = the_proc(MOD);
+	ASSERT_LT(0, pid);
+	ASSERT_TRUE(WAIT_UNTIL(proc_state(pid) == 'D'));
+
+	start = now_ms();
+	EXPECT_EQ(0, rmmod_within(MOD, RMMOD_MS))
+		TH_LOG("rmmod did not return within %d ms", RMMOD_MS);
+	took = now_ms() - start;
+	TH_LOG("rmmod took %lld ms", took);
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " MOD ": " MOD));
+	EXPECT_TRUE(kmsg_wait(&self->log, "(state D) does not die; left behind"));
+	EXPECT_EQ('D', proc_state(pid));
+	EXPECT_EQ(-EBUSY, load_ko(MOD, "mode=ready"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " MOD
+			      ": a process of its previous instance is still alive"));
+
+	ASSERT_EQ(0, drv("wake"));
+	EXPECT_TRUE(WAIT_UNTIL(proc_gone(pid)));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " MOD
+			      ": the last process left behind has exited"));
+	EXPECT_EQ(0, load_ko(MOD, "mode=ready"))
+		TH_LOG("the name is still taken after the process exited");
+	EXPECT_EQ(0, rmmod_within(MOD, RMMOD_MS));
 }
 
 /*
