@@ -100,7 +100,7 @@ static int umh_elf_write_image(struct vfsmount *mnt, const char *name,
 	ssize_t written;
 	loff_t pos = 0;
 
-	file = file_open_root_mnt(mnt, name, O_CREAT | O_EXCL | O_WRONLY, 0500);
+	file = file_open_root_mnt(mnt, name, O_CREAT | O_EXCL | O_WRONLY, 0555);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	written = kernel_write(file, image, len, &pos);
@@ -188,15 +188,6 @@ static int umh_elf_setup_fds(struct umh_elf_proc *proc)
 	return err;
 }
 
-static void umh_elf_limit_caps(struct cred *new, kernel_cap_t caps)
-{
-	new->cap_bset = cap_intersect(new->cap_bset, caps);
-	new->cap_permitted = cap_intersect(new->cap_permitted, caps);
-	new->cap_effective = cap_intersect(new->cap_effective, caps);
-	new->cap_inheritable = cap_intersect(new->cap_inheritable, caps);
-	new->cap_ambient = cap_intersect(new->cap_ambient, caps);
-}
-
 /* The umh init callback: runs in the new process before exec. */
 static int umh_elf_child_init(struct subprocess_info *info, struct cred *new)
 {
@@ -226,8 +217,11 @@ static int umh_elf_child_init(struct subprocess_info *info, struct cred *new)
 	}
 	set_fs_pwd(current->fs, &dir);
 
-	if (proc->limit_caps)
-		umh_elf_limit_caps(new, proc->caps);
+	if (proc->limit_caps) {
+		err = umh_elf_cred_apply(proc, new);
+		if (err)
+			return err;
+	}
 
 	proc->pid = get_pid(task_tgid(current));
 	proc->task = get_task_struct(current);
@@ -527,7 +521,9 @@ int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 	if (!envp[3])
 		return -ENOMEM;
 
-	err = umh_elf_contain_create(proc);
+	err = umh_elf_cred_get(proc);
+	if (!err)
+		err = umh_elf_contain_create(proc);
 	if (err)
 		goto out;
 	err = umh_elf_write_image(mnt, proc->name, image, len);
@@ -712,6 +708,7 @@ void umh_elf_release(struct umh_elf_proc *proc)
 	if (proc->err)
 		fput(proc->err);
 	umh_elf_contain_release(proc);
+	umh_elf_cred_put(proc);
 	put_pid(proc->pid);
 	if (proc->task)
 		put_task_struct(proc->task);

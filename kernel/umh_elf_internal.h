@@ -2,7 +2,8 @@
 /*
  * ELF modules, process side: what its files share.  umh_elf.c runs and
  * follows the processes, umh_elf_contain.c keeps them in the module's
- * cgroup, umh_elf_notify.c is their notify fd.
+ * cgroup, umh_elf_cred.c gives them their credentials, umh_elf_notify.c
+ * is their notify fd.
  */
 #ifndef _KERNEL_UMH_ELF_INTERNAL_H
 #define _KERNEL_UMH_ELF_INTERNAL_H
@@ -17,6 +18,11 @@ void umh_elf_notify_flush(struct umh_elf_proc *proc);
 /* umh_elf_notify.c */
 struct file *umh_elf_notify_open(struct umh_elf_proc *proc);
 void umh_elf_notify_detach(struct umh_elf_proc *proc);
+
+/* umh_elf_cred.c */
+int umh_elf_cred_get(struct umh_elf_proc *proc);
+void umh_elf_cred_put(struct umh_elf_proc *proc);
+int umh_elf_cred_apply(struct umh_elf_proc *proc, struct cred *new);
 
 /* umh_elf_contain.c */
 int umh_elf_contain_create(struct umh_elf_proc *proc);

@@ -49,7 +49,10 @@ struct umh_elf_watch {
  * @name: module name: argv[0], comm, and the prefix of its log lines
  * @ended: called from the event work once every process is gone
  * @caps: capability limit, applied when @limit_caps is set
- * @limit_caps: apply @caps to every capability set of the process
+ * @limit_caps: apply @caps to every capability set of the process, and
+ *	run it as @uid instead of root (kernel/umh_elf_cred.c)
+ * @uid: uid and gid of the process when @limit_caps is set
+ * @uid_slot: 1 + the slot of @uid in the range of ELF modules, 0 if none
  * @pid: thread group of the main process
  * @task: main process, kept to read its exit status after it is reaped
  * @to_proc: kernel end of the pipe on the process's fd 0
@@ -90,6 +93,8 @@ struct umh_elf_proc {
 	void (*ended)(struct umh_elf_proc *proc);
 	kernel_cap_t caps;
 	bool limit_caps;
+	unsigned int uid;
+	unsigned int uid_slot;
 
 	struct pid *pid;
 	struct task_struct *task;

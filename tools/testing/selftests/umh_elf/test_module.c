@@ -21,6 +21,11 @@
  *			and waits; then the parent says READY=1 and waits
  *	mode=dstate	say READY=1, then read the test driver's dstate file:
  *			asleep in D state until the driver is told "wake"
+ *	mode=trywrite file=PATH  open PATH for writing (no truncation) and
+ *			write "x\n"; exit 0 if that worked, else with errno
+ *	mode=poke target=PID  try to signal (kill 0) and ptrace PID; exit
+ *			0 if both were refused, 100 if the signal was allowed,
+ *			101 if the ptrace was
  *	mode=envcheck	check the environment, cwd and fds the kernel gave
  *			it; exit 0 if all is right, else 100 + the check
  *	mode=args	print argv to stderr, one "argv[i]=<...>" line each
@@ -43,6 +48,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -248,6 +255,29 @@ static int unsharefiles(void)
 	wait_forever();
 }
 
+static int trywrite(const char *path)
+{
+	int fd = open(path ?: "", O_WRONLY);
+
+	if (fd < 0 || write(fd, "x\n", 2) != 2)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int poke(const char *target)
+{
+	pid_t pid = atoi(target ?: "0");
+
+	if (pid <= 0)
+		return 98;
+	if (!kill(pid, 0))
+		return 100;
+	if (!ptrace(PTRACE_SEIZE, pid, NULL, NULL))
+		return 101;
+	return 0;
+}
+
 /* Serve the channel: echo, stay silent, or die on the first request. */
 static int serve(const char *mode)
 {
@@ -330,6 +360,10 @@ int main(int argc, char **argv)
 		return threadexit();
 	if (!strcmp(mode, "unsharefiles"))
 		return unsharefiles();
+	if (!strcmp(mode, "trywrite"))
+		return trywrite(arg(argc, argv, "file"));
+	if (!strcmp(mode, "poke"))
+		return poke(arg(argc, argv, "target"));
 	if (!strcmp(mode, "dstate")) {
 		int fd = open("/sys/kernel/debug/test_umh_elf/dstate", O_RDONLY);
 

@@ -65,7 +65,9 @@
 /* Loads raced by a reader of fd 3. */
 #define READER_LOADS	3
 
-static const char * const test_modules[] = { MOD, MOD2 };
+static const char * const test_modules[] = {
+	MOD, MOD2, "umh_elf_caps", "umh_elf_nocaps",
+};
 
 /*
  * Put things back the way a test expects to find them: the timeouts at
@@ -434,5 +436,105 @@ TEST_F_TIMEOUT(contain, cgroup_membership_is_sealed, TEST_TIMEOUT)
 }
 
 /* ---- capabilities= is a privilege boundary (SPEC section 3) ---- */
+
+/* Signed test modules with capabilities="" and with two capabilities. */
+#define NOCAPS		"umh_elf_nocaps"
+#define CAPS		"umh_elf_caps"
+#define MODPROBE_SYSCTL	"/proc/sys/kernel/modprobe"
+#define ROOT_FILE	"/tmp/umh_elf_root_only"
+
+/* The value of "@key:" in /proc/@pid/status (its first field), or -1. */
+static long status_field(pid_t pid, const char *key)
+{
+	char path[64], line[256];
+	size_t n = strlen(key);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':')
+			v = strtol(line + n + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/*
+ * capabilities="": not root, no_new_privs; the uid is its own, not that of
+ * another module with capabilities=.
+ */
+TEST_F_TIMEOUT(contain, capabilities_module_runs_as_its_own_uid,
+	       TEST_TIMEOUT)
+{
+	pid_t a, b;
+	long uid_a, uid_b;
+
+	ASSERT_EQ(0, load_ko(NOCAPS, "mode=ready"));
+	ASSERT_EQ(0, load_ko(CAPS, "mode=ready"));
+	a = elf_pid(NOCAPS);
+	b = elf_pid(CAPS);
+	ASSERT_LT(0, a);
+	ASSERT_LT(0, b);
+	uid_a = status_field(a, "Uid");
+	uid_b = status_field(b, "Uid");
+	EXPECT_LT(0, uid_a) TH_LOG("%s runs as uid %ld", NOCAPS, uid_a);
+	EXPECT_LT(0, uid_b) TH_LOG("%s runs as uid %ld", CAPS, uid_b);
+	EXPECT_NE(uid_a, uid_b);
+	EXPECT_EQ(uid_a, status_field(a, "Gid"));
+	EXPECT_EQ(1, status_field(a, "NoNewPrivs"));
+	EXPECT_EQ(1, status_field(b, "NoNewPrivs"));
+	EXPECT_EQ(0, unload(NOCAPS));
+	EXPECT_EQ(0, unload(CAPS));
+}
+
+/*
+ * capabilities="" cannot write /proc/sys/kernel/modprobe (which would let
+ * it choose what the next request_module() runs with every capability),
+ * nor a root-owned file of mode 0600.
+ */
+TEST_F_TIMEOUT(contain, capabilities_empty_cannot_write_as_root,
+	       TEST_TIMEOUT)
+{
+	char before[256], after[256];
+	int fd;
+
+	ASSERT_LT(0, read_text(MODPROBE_SYSCTL, before, sizeof(before)));
+	EXPECT_EQ(-EACCES, load_ko(NOCAPS, "mode=trywrite file="
+				   MODPROBE_SYSCTL));
+	ASSERT_LT(0, read_text(MODPROBE_SYSCTL, after, sizeof(after)));
+	EXPECT_STREQ(before, after);
+	if (strcmp(before, after))
+		write_text(MODPROBE_SYSCTL, before);
+
+	fd = open(ROOT_FILE, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fchmod(fd, 0600));
+	close(fd);
+	EXPECT_EQ(-EACCES, load_ko(NOCAPS, "mode=trywrite file=" ROOT_FILE));
+	EXPECT_EQ(0, read_text(ROOT_FILE, after, sizeof(after)));
+	unlink(ROOT_FILE);
+	EXPECT_TRUE(module_gone(NOCAPS));
+}
+
+/* One module with capabilities= cannot signal or ptrace another. */
+TEST_F_TIMEOUT(contain, modules_cannot_signal_or_ptrace_each_other,
+	       TEST_TIMEOUT)
+{
+	char params[64];
+	pid_t target;
+
+	ASSERT_EQ(0, load_ko(CAPS, "mode=ready"));
+	target = elf_pid(CAPS);
+	ASSERT_LT(0, target);
+	snprintf(params, sizeof(params), "mode=poke target=%d", target);
+	EXPECT_EQ(0, load_ko(NOCAPS, params))
+		TH_LOG("-100: could signal it, -101: could ptrace it");
+	EXPECT_TRUE(module_listed(CAPS));
+	EXPECT_EQ(target, elf_pid(CAPS));
+	EXPECT_EQ(0, unload(CAPS));
+}
 
 TEST_HARNESS_MAIN
