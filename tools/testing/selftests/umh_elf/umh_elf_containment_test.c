@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -262,12 +261,12 @@ static bool proc_running_this(pid_t pid)
 }
 
 /*
- * The fixture: MOD unloaded before and after; the bystander's pid and
- * state in shared memory, so that the teardown, which may run in the
- * parent, can stop it.
+ * The fixture: MOD unloaded before and after.  Its data is shared memory
+ * (FIXTURE_TEARDOWN_PARENT()), so the bystander writes what it got hold
+ * of there, and the teardown, in the harness's process, can kill it.
  */
 FIXTURE(image) {
-	struct reach *reach;
+	struct reach reach;
 	pid_t bystander;
 	struct kmsg log;
 };
@@ -283,31 +282,24 @@ static void image_reset(void)
 
 FIXTURE_SETUP(image)
 {
+	memset(&self->reach, 0, sizeof(self->reach));
 	self->bystander = -1;
 	self->log.fd = -1;
 	self->log.text = NULL;
-	self->reach = MAP_FAILED;
 	if (geteuid())
 		SKIP(return, "must be run as root");
 	image_reset();
 	ASSERT_TRUE(module_gone(MOD)) TH_LOG("%s will not unload", MOD);
 	ASSERT_EQ(0, count_procs(MOD)) TH_LOG("processes named %s are left",
 					      MOD);
-	self->reach = mmap(NULL, sizeof(struct reach), PROT_READ | PROT_WRITE,
-			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->reach);
 	ASSERT_EQ(0, kmsg_open(&self->log));
 }
 
+/* It dies with the test process too (PR_SET_PDEATHSIG). */
 FIXTURE_TEARDOWN_PARENT(image)
 {
-	int status;
-
-	if (self->bystander > 0 && proc_running_this(self->bystander)) {
-		self->reach->stop = 1;
-		if (!WAIT_UNTIL(waitpid(self->bystander, &status, WNOHANG)))
-			kill(self->bystander, SIGKILL);
-	}
+	if (self->bystander > 0 && proc_running_this(self->bystander))
+		kill(self->bystander, SIGKILL);
 	if (_metadata->exit_code == KSFT_FAIL)
 		kmsg_dump(self->log.start);
 	image_reset();
@@ -334,19 +326,21 @@ TEST_F_TIMEOUT(image, bystander_reaches_no_image_and_creates_no_name,
 {
 	char sha[128], buf[128], first[160] = "";
 	int i, ret, failed = 0, other = 0, status;
-	pid_t parent = getpid();
+	pid_t child, parent = getpid();
 
 	known_sha256(_metadata, sha, sizeof(sha));
 	fflush(stdout);
 	fflush(stderr);
-	self->bystander = fork();
-	ASSERT_LE(0, self->bystander);
-	if (!self->bystander) {
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
 			_exit(0);
-		bystander(self->reach);
+		bystander(&self->reach);
 	}
+	/* Only now: the fixture is shared with the bystander too. */
+	self->bystander = child;
 
 	for (i = 0; i < IMAGE_LOADS; i++) {
 		ret = load_ko(MOD, "mode=ready");
@@ -363,18 +357,18 @@ TEST_F_TIMEOUT(image, bystander_reaches_no_image_and_creates_no_name,
 		ASSERT_EQ(0, unload(MOD));
 	}
 
-	self->reach->stop = 1;
-	ASSERT_EQ(self->bystander, waitpid(self->bystander, &status, 0));
+	self->reach.stop = 1;
+	ASSERT_EQ(child, waitpid(child, &status, 0));
 	self->bystander = -1;
 	TH_LOG("%d sweeps of /proc; %d directories outside every mount reached",
-	       self->reach->passes, self->reach->dirs);
-	EXPECT_EQ(0, self->reach->created) TH_LOG("%s", self->reach->what);
-	EXPECT_EQ(0, self->reach->opened) TH_LOG("%s", self->reach->what);
+	       self->reach.passes, self->reach.dirs);
+	EXPECT_EQ(0, self->reach.created) TH_LOG("%s", self->reach.what);
+	EXPECT_EQ(0, self->reach.opened) TH_LOG("%s", self->reach.what);
 	EXPECT_EQ(0, failed) TH_LOG("%d loads failed; first: %s", failed,
 				    first);
 	EXPECT_EQ(0, other) TH_LOG("%d loads ran other bytes; first: %s",
 				   other, first);
-	EXPECT_LT(0, self->reach->passes);
+	EXPECT_LT(0, self->reach.passes);
 }
 
 /*
