@@ -72,7 +72,7 @@
 
 /* What the bystander got hold of, in memory shared with the test. */
 struct reach {
-	volatile int stop;	/* set by the test: clean up and exit */
+	int stop;		/* set by the test: clean up and exit */
 	int passes;		/* sweeps over every process done */
 	int dirs;		/* directories reached outside every mount */
 	int created;		/* names created in them */
@@ -222,7 +222,7 @@ static void reach_proc(struct reach *r, const struct mounts *m, int *dirs,
  * to create a name in it and to open its files for writing, every sweep.
  * On the way out it removes the name it created, if any.
  */
-static void __attribute__((noreturn)) bystander(struct reach *r)
+static void bystander(struct reach *r)
 {
 	int dirs[REACH_DIRS], ndirs = 0, i;
 	char self[32];
@@ -232,10 +232,10 @@ static void __attribute__((noreturn)) bystander(struct reach *r)
 
 	read_mounts(&m);
 	snprintf(self, sizeof(self), "%d", getpid());
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
 		proc = opendir("/proc");
 		if (!proc)
-			_exit(1);
+			break;
 		while ((de = readdir(proc)))
 			if (isdigit((unsigned char)de->d_name[0]) &&
 			    strcmp(de->d_name, self))
@@ -247,7 +247,6 @@ static void __attribute__((noreturn)) bystander(struct reach *r)
 	}
 	for (i = 0; i < ndirs; i++)
 		unlinkat(dirs[i], REACH_NAME, 0);
-	_exit(0);
 }
 
 static bool proc_running_this(pid_t pid)
@@ -338,6 +337,7 @@ TEST_F_TIMEOUT(image, bystander_reaches_no_image_and_creates_no_name,
 		if (getppid() != parent)
 			_exit(0);
 		bystander(&self->reach);
+		_exit(0);
 	}
 	/* Only now: the fixture is shared with the bystander too. */
 	self->bystander = child;
@@ -357,7 +357,7 @@ TEST_F_TIMEOUT(image, bystander_reaches_no_image_and_creates_no_name,
 		ASSERT_EQ(0, unload(MOD));
 	}
 
-	self->reach.stop = 1;
+	__atomic_store_n(&self->reach.stop, 1, __ATOMIC_RELEASE);
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	self->bystander = -1;
 	TH_LOG("%d sweeps of /proc; %d directories outside every mount reached",
