@@ -46,7 +46,7 @@
 
 /*
  * The seals of an image file: no write, no change of size, no change of
- * the exec bits, and no seal taken off.
+ * the exec bits, and no further seal: the set is final.
  */
 #define UMH_ELF_SEALS	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
 			 F_SEAL_WRITE | F_SEAL_EXEC)
@@ -71,10 +71,11 @@ static int umh_elf_fill(struct file *file, const void *image, size_t len)
 }
 
 /*
- * Place @image in a sealed, unlinked shmem file and return a read-only
- * file of it to exec.  The kernel's credentials create it, whoever loads
- * the module: it belongs to root, its mode is 0555, and LSMs label it as
- * the kernel's own.
+ * Place @image in a sealed, unlinked shmem file.  Returns a read-only
+ * file of it, opened for exec as do_open_execat() opens one, so that LSMs
+ * and fanotify see an open for exec.  The kernel's credentials create and
+ * open it, whoever loads the module: it belongs to root, its mode is 0555,
+ * and LSMs see the kernel as its creator.
  */
 static struct file *umh_elf_image(const char *name, const void *image,
 				  size_t len)
@@ -87,9 +88,10 @@ static struct file *umh_elf_image(const char *name, const void *image,
 	if (IS_ERR(file))
 		return file;
 	err = umh_elf_fill(file, image, len);
-	exe = err ? ERR_PTR(err) : dentry_open(&file->f_path,
-					       O_RDONLY | O_LARGEFILE,
-					       kernel_cred());
+	exe = err ? ERR_PTR(err) :
+		    dentry_open(&file->f_path,
+				O_RDONLY | O_LARGEFILE | __FMODE_EXEC,
+				kernel_cred());
 	fput(file);
 	return exe;
 }
