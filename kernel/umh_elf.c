@@ -3,13 +3,14 @@
  * ELF modules, process side: run a verified image as a user-mode helper
  * and follow its processes until the last of them is gone.
  *
- * The image is written to a file of a private tmpfs mount that is attached
- * to no mount namespace, so no path from user space reaches it.  The file
- * is executed by name from the helper's working directory, which points
- * into that mount only between fork and the return to user space: a task
- * work queued before exec puts it back to "/".  The file is unlinked as
- * soon as exec has returned, so it lives on only as the process's mapping,
- * in pageable shmem.
+ * The image is written to an unlinked shmem file that the kernel creates
+ * with its own credentials and holds alone: no directory, name or file
+ * descriptor of any process leads to it.  It is sealed against writes and
+ * resizing before anything else can see it, and the user-mode helper execs
+ * it as a file, without a path (call_usermodehelper_setup_file()).  Once
+ * the process runs, it lives on only as the process's executable and
+ * mappings, in pageable shmem, which exec keeps from being opened for
+ * writing.
  *
  * The processes of a module are the members of its cgroup
  * (umh_elf_contain.c); what it says on fd 3 is parsed as it writes it
@@ -27,16 +28,16 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
-#include <linux/mount.h>
-#include <linux/namei.h>
+#include <linux/memfd.h>
+#include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/pipe_fs_i.h>
 #include <linux/poll.h>
 #include <linux/printk.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
-#include <linux/task_work.h>
 #include <linux/umh.h>
 #include "umh_elf_internal.h"
 
@@ -48,81 +49,62 @@
 #define UMH_ELF_DRAIN_ROUNDS	64
 
 /*
- * The private tmpfs holding images while they are exec'd: mounted on first
- * use, never unmounted.  umh_elf_mnt_lock serialises the first mount; once
- * set, the pointer does not change.
+ * The seals of an image file: no write, no change of size, no change of
+ * the exec bits, and no further seal: the set is final.
  */
-static DEFINE_MUTEX(umh_elf_mnt_lock);
-static struct vfsmount *umh_elf_mnt;
+#define UMH_ELF_SEALS	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
+			 F_SEAL_WRITE | F_SEAL_EXEC)
 
-static struct vfsmount *umh_elf_get_mnt(void)
+/* Write @image to @file, a new shmem file, and seal it. */
+static int umh_elf_fill(struct file *file, const void *image, size_t len)
 {
-	struct file_system_type *type;
-	struct vfsmount *mnt;
-
-	mutex_lock(&umh_elf_mnt_lock);
-	mnt = umh_elf_mnt;
-	if (mnt)
-		goto out;
-	type = get_fs_type("tmpfs");
-	if (!type) {
-		mnt = ERR_PTR(-ENODEV);
-		goto out;
-	}
-	mnt = kern_mount(type);
-	put_filesystem(type);
-	if (!IS_ERR(mnt))
-		umh_elf_mnt = mnt;
-out:
-	mutex_unlock(&umh_elf_mnt_lock);
-	return mnt;
-}
-
-static void umh_elf_unlink(struct vfsmount *mnt, const char *name)
-{
-	struct inode *dir = d_inode(mnt->mnt_root);
-	struct dentry *dentry;
-
-	inode_lock_nested(dir, I_MUTEX_PARENT);
-	dentry = lookup_one_len(name, mnt->mnt_root, strlen(name));
-	if (!IS_ERR(dentry)) {
-		if (d_really_is_positive(dentry))
-			vfs_unlink(&nop_mnt_idmap, dir, dentry, NULL);
-		dput(dentry);
-	}
-	inode_unlock(dir);
-}
-
-static int umh_elf_write_image(struct vfsmount *mnt, const char *name,
-			       const void *image, size_t len)
-{
-	struct file *file;
+	struct inode *inode = file_inode(file);
 	ssize_t written;
 	loff_t pos = 0;
 
-	file = file_open_root_mnt(mnt, name, O_CREAT | O_EXCL | O_WRONLY, 0555);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
+	/*
+	 * While nobody else can see the inode, as memfd_create() does: r-x
+	 * for all, w for none, and open to sealing (shmem starts sealed).
+	 */
+	inode->i_mode &= ~0222;
+	SHMEM_I(inode)->seals &= ~F_SEAL_SEAL;
 	written = kernel_write(file, image, len, &pos);
-	/* Close it now: exec refuses a file that is open for writing. */
-	__fput_sync(file);
-	if (written == len)
-		return 0;
-	umh_elf_unlink(mnt, name);
-	return written < 0 ? written : -ENOSPC;
+	if (written != len)
+		return written < 0 ? written : -ENOSPC;
+	return memfd_fcntl(file, F_ADD_SEALS, UMH_ELF_SEALS);
 }
 
 /*
- * Runs in the new process on its way to user space, after exec; or in
- * do_exit() if exec failed, when the task has no fs_struct any more.
+ * Place @image in a sealed, unlinked shmem file.  Returns a read-only
+ * file of it, opened for exec as do_open_execat() opens one, so that LSMs
+ * and fanotify see an open for exec.  The kernel's credentials create and
+ * open it, whoever loads the module: it belongs to root, its mode is 0555,
+ * and LSMs see the kernel as its creator.
  */
-static void umh_elf_reset_cwd(struct callback_head *head)
+static struct file *umh_elf_image(const char *name, const void *image,
+				  size_t len)
+{
+	struct file *file, *exe;
+	int err;
+
+	scoped_with_kernel_creds()
+		file = shmem_file_setup(name, 0, VM_NORESERVE);
+	if (IS_ERR(file))
+		return file;
+	err = umh_elf_fill(file, image, len);
+	exe = err ? ERR_PTR(err) :
+		    dentry_open(&file->f_path,
+				O_RDONLY | O_LARGEFILE | __FMODE_EXEC,
+				kernel_cred());
+	fput(file);
+	return exe;
+}
+
+/* The helper's working directory: "/" of its root, whatever init's is. */
+static void umh_elf_chdir_root(void)
 {
 	struct path root;
 
-	kfree(head);
-	if (!current->fs)
-		return;
 	get_fs_root(current->fs, &root);
 	set_fs_pwd(current->fs, &root);
 	path_put(&root);
@@ -192,11 +174,6 @@ static int umh_elf_setup_fds(struct umh_elf_proc *proc)
 static int umh_elf_child_init(struct subprocess_info *info, struct cred *new)
 {
 	struct umh_elf_proc *proc = info->data;
-	struct path dir = {
-		.mnt = umh_elf_mnt,
-		.dentry = umh_elf_mnt->mnt_root,
-	};
-	struct callback_head *reset;
 	int err;
 
 	err = umh_elf_contain_enter(proc);
@@ -205,17 +182,7 @@ static int umh_elf_child_init(struct subprocess_info *info, struct cred *new)
 	err = umh_elf_setup_fds(proc);
 	if (err)
 		return err;
-
-	reset = kmalloc(sizeof(*reset), GFP_KERNEL);
-	if (!reset)
-		return -ENOMEM;
-	init_task_work(reset, umh_elf_reset_cwd);
-	err = task_work_add(current, reset, TWA_RESUME);
-	if (err) {
-		kfree(reset);
-		return err;
-	}
-	set_fs_pwd(current->fs, &dir);
+	umh_elf_chdir_root();
 
 	if (proc->limit_caps) {
 		err = umh_elf_cred_apply(proc, new);
@@ -490,10 +457,10 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
  * @len: length of @image
  * @argv: NULL-terminated arguments, argv[0] being the module name
  *
- * Makes the module's cgroup, writes @image to a private tmpfs file,
- * executes it through the user-mode-helper machinery, inside that cgroup,
- * with fds 0 to 3 connected to @proc and the environment of an ELF
- * module, and removes the file again.  Returns once exec has succeeded or
+ * Makes the module's cgroup, copies @image to a sealed shmem file that no
+ * path reaches and executes that file through the user-mode-helper
+ * machinery, inside that cgroup, with fds 0 to 3 connected to @proc and
+ * the environment of an ELF module.  Returns once exec has succeeded or
  * failed; @image may be freed then.
  *
  * Context: Process context; sleeps.
@@ -507,12 +474,9 @@ int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 {
 	char *envp[UMH_ELF_ENV_MAX];
 	struct subprocess_info *info;
-	struct vfsmount *mnt;
+	struct file *exe;
 	int err;
 
-	mnt = umh_elf_get_mnt();
-	if (IS_ERR(mnt))
-		return PTR_ERR(mnt);
 	envp[0] = "HOME=/";
 	envp[1] = "PATH=/sbin:/bin:/usr/sbin:/usr/bin";
 	envp[2] = "NOTIFY_FD=3";
@@ -526,15 +490,18 @@ int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 		err = umh_elf_contain_create(proc);
 	if (err)
 		goto out;
-	err = umh_elf_write_image(mnt, proc->name, image, len);
-	if (err)
+	exe = umh_elf_image(proc->name, image, len);
+	if (IS_ERR(exe)) {
+		err = PTR_ERR(exe);
 		goto out;
+	}
 	err = -ENOMEM;
-	info = call_usermodehelper_setup(proc->name, argv, envp, GFP_KERNEL,
-					 umh_elf_child_init, NULL, proc);
+	info = call_usermodehelper_setup_file(exe, proc->name, argv, envp,
+					      GFP_KERNEL, umh_elf_child_init,
+					      NULL, proc);
+	fput(exe);
 	if (info)
 		err = call_usermodehelper_exec(info, UMH_WAIT_EXEC);
-	umh_elf_unlink(mnt, proc->name);
 	if (err)
 		goto out;
 

@@ -4,7 +4,7 @@
  *
  * kernel/module/elf_umh.c is the loader side (validation, the module list,
  * sysfs, rmmod); kernel/umh_elf.c is the process side declared here: it
- * places a verified image in a private tmpfs file, runs it as a user-mode
+ * places a verified image in a sealed shmem file, runs it as a user-mode
  * helper connected by pipes, and follows its processes until they are gone.
  * See Documentation/admin-guide/elf-modules.rst.
  */

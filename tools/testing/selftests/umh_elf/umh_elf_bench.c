@@ -1396,7 +1396,7 @@ static void bench_memory(void)
 			     (d < 0 ? -d : d) <= (lim > 2 ? lim : 2));
 	}
 	desc("mem.shmem_per_module.0.8MiB",
-	     "Shmem per live ELF module (the private tmpfs copy the process runs from; pageable) against the image size");
+	     "Shmem per live ELF module (the sealed shmem copy the process runs from; pageable) against the image size");
 	row("mem.shmem_per_module.0.8MiB", "KiB", &elf.shmem, &small_size);
 	desc("mem.shmem_per_module.2MiB", "the same with the 2 MiB image");
 	row("mem.shmem_per_module.2MiB", "KiB", &big.shmem, &big_size);
