@@ -89,7 +89,7 @@ static const char *arg(int argc, char **argv, const char *key)
 	return NULL;
 }
 
-static void __attribute__((noreturn)) wait_forever(void)
+static _Noreturn void wait_forever(void)
 {
 	for (;;)
 		pause();
