@@ -42,6 +42,8 @@
 #define UMH_ELF_ENV_MAX		5
 /* Reads of one pipe per run of the event work before it yields. */
 #define UMH_ELF_DRAIN_ROUNDS	64
+/* Exit statuses that are taken as an errno (the largest Linux errno). */
+#define UMH_ELF_EXIT_ERRNO_MAX	133
 
 /*
  * The private tmpfs holding images while they are exec'd: mounted on first
@@ -264,24 +266,75 @@ static void umh_elf_err_bytes(struct umh_elf_proc *proc, const char *buf,
 	}
 }
 
-/* One sd_notify style assignment: READY=1 or STATUS=text. */
+/*
+ * The length of the value if @line (@len bytes, no newline) assigns the
+ * notify key @key ("KEY="), else -1.
+ */
+static ssize_t umh_elf_notify_value(const char *line, size_t len,
+				    const char *key)
+{
+	size_t n = strlen(key);
+
+	if (len < n || memcmp(line, key, n))
+		return -1;
+	return len - n;
+}
+
+static void umh_elf_notify_status(struct umh_elf_proc *proc, const char *val,
+				  size_t len)
+{
+	len = min(len, sizeof(proc->status) - 1);
+	spin_lock(&proc->lock);
+	memcpy(proc->status, val, len);
+	proc->status[len] = '\0';
+	spin_unlock(&proc->lock);
+}
+
+/*
+ * ERRNO=E: the errno of the load if the main process then exits with a
+ * status other than 0.  A value that is not a decimal number from 1 to
+ * ELF_MODULE_ERRNO_MAX is ignored; a later valid one replaces it.
+ */
+static void umh_elf_notify_errno(struct umh_elf_proc *proc, const char *val,
+				 size_t len)
+{
+	char num[8];
+	int err;
+
+	if (!len || len >= sizeof(num))
+		return;
+	memcpy(num, val, len);
+	num[len] = '\0';
+	if (kstrtoint(num, 10, &err) || err < 1 || err > ELF_MODULE_ERRNO_MAX)
+		return;
+	spin_lock(&proc->lock);
+	proc->notify_errno = err;
+	spin_unlock(&proc->lock);
+}
+
+/* One sd_notify style line: READY=1, STATUS=text or ERRNO=E. */
 static void umh_elf_notify_line(struct umh_elf_proc *proc)
 {
 	const char *line = proc->ntfline;
 	size_t len = proc->ntflen;
+	ssize_t n;
 
 	proc->ntflen = 0;
-	if (len == 7 && !memcmp(line, "READY=1", 7)) {
+	if (len == strlen(ELF_MODULE_NOTIFY_READY) &&
+	    !memcmp(line, ELF_MODULE_NOTIFY_READY, len)) {
 		spin_lock(&proc->lock);
 		proc->ready = true;
 		spin_unlock(&proc->lock);
-	} else if (len >= 7 && !memcmp(line, "STATUS=", 7)) {
-		len = min(len - 7, sizeof(proc->status) - 1);
-		spin_lock(&proc->lock);
-		memcpy(proc->status, line + 7, len);
-		proc->status[len] = '\0';
-		spin_unlock(&proc->lock);
+		return;
 	}
+	n = umh_elf_notify_value(line, len, ELF_MODULE_NOTIFY_STATUS);
+	if (n >= 0) {
+		umh_elf_notify_status(proc, line + len - n, n);
+		return;
+	}
+	n = umh_elf_notify_value(line, len, ELF_MODULE_NOTIFY_ERRNO);
+	if (n >= 0)
+		umh_elf_notify_errno(proc, line + len - n, n);
 }
 
 static void umh_elf_notify_bytes(struct umh_elf_proc *proc, const char *buf,
@@ -515,20 +568,40 @@ out:
 	return err;
 }
 
+/*
+ * What the load reports for how the main process ended: 0 for exit 0;
+ * ECHILD for a signal; for exit N, the errno of the last valid ERRNO=
+ * line, or else N if it is an errno; ECHILD for a larger N, and for
+ * EEXIST, which modprobe would take for "already loaded".  The caller
+ * holds @proc->lock and has seen @proc->exited.
+ */
+static int umh_elf_end_result(struct umh_elf_proc *proc)
+{
+	int status = proc->exit_status;
+	int err;
+
+	if (umh_elf_term_signal(status))
+		return -ECHILD;
+	if (!status)
+		return UMH_ELF_DONE;
+	if (proc->notify_errno)
+		err = proc->notify_errno;
+	else if (umh_elf_exit_code(status) <= UMH_ELF_EXIT_ERRNO_MAX)
+		err = umh_elf_exit_code(status);
+	else
+		err = ECHILD;
+	return err == EEXIST ? -ECHILD : -err;
+}
+
 static int umh_elf_outcome(struct umh_elf_proc *proc)
 {
-	int status;
-
 	guard(spinlock)(&proc->lock);
 	if (proc->ready)
 		return UMH_ELF_RUNNING;
 	if (!proc->exited)
 		return -EINPROGRESS;
-	status = proc->exit_status;
-	if (umh_elf_term_signal(status))
-		return -ECHILD;
-	if (status)
-		return -umh_elf_exit_code(status);
+	if (proc->exit_status)
+		return umh_elf_end_result(proc);
 	return proc->notify_eof ? UMH_ELF_DONE : UMH_ELF_RUNNING;
 }
 
@@ -540,10 +613,11 @@ static int umh_elf_outcome(struct umh_elf_proc *proc)
  * Return: %UMH_ELF_RUNNING once the module said READY=1, or its main
  * process exited 0 while a process it forked still holds fd 3;
  * %UMH_ELF_DONE when the main process exited 0 and nothing holds fd 3;
- * -N when it exited with status N; -ECHILD when a signal ended it;
- * -ETIMEDOUT when none of this happened within @timeout; -EINTR when the
- * caller got a fatal signal.  The processes are left running on errors
- * of the last two kinds: stop them with umh_elf_stop().
+ * a negative errno when the main process failed (see
+ * umh_elf_end_result()); -ETIMEDOUT when none of this happened within
+ * @timeout; -EINTR when the caller got a fatal signal.  The processes
+ * are left running on errors of the last two kinds and on a failure
+ * that left forked processes behind: stop them with umh_elf_stop().
  */
 int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout)
 {

@@ -67,11 +67,13 @@ struct umh_elf_watch {
  *	channel's pipes have room or data
  * @chan_lock: serialises channel calls; protects @chan_broken
  * @chan_broken: a call failed half-way; the channel is closed for good
- * @lock: protects @ready, @exited, @exit_status, @notify_eof, @gone and
- *	@status; the event work writes them, waiters and sysfs read them
+ * @lock: protects @ready, @exited, @exit_status, @notify_errno,
+ *	@notify_eof, @gone and @status; the event work writes them, waiters
+ *	and sysfs read them
  * @ready: READY=1 was received
  * @exited: the main process has exited; @exit_status is its wait status
  * @exit_status: wait status of the main process (as waitpid() reports it)
+ * @notify_errno: the last valid ERRNO= value, 0 if none
  * @notify_eof: no process holds fd 3 any more
  * @gone: @exited and @notify_eof: nothing of the module runs
  * @status: the last STATUS= line
@@ -109,6 +111,7 @@ struct umh_elf_proc {
 	bool ready;
 	bool exited;
 	int exit_status;
+	int notify_errno;
 	bool notify_eof;
 	bool gone;
 	char status[UMH_ELF_STATUS_MAX];
