@@ -596,13 +596,17 @@ static int umh_elf_end_result(struct umh_elf_proc *proc)
 static int umh_elf_outcome(struct umh_elf_proc *proc)
 {
 	guard(spinlock)(&proc->lock);
+	/* Gone before the load returned: that end is the outcome. */
+	if (proc->gone)
+		return umh_elf_end_result(proc);
 	if (proc->ready)
 		return UMH_ELF_RUNNING;
 	if (!proc->exited)
 		return -EINPROGRESS;
 	if (proc->exit_status)
 		return umh_elf_end_result(proc);
-	return proc->notify_eof ? UMH_ELF_DONE : UMH_ELF_RUNNING;
+	/* Exit 0 while a process it forked holds fd 3: a daemon. */
+	return UMH_ELF_RUNNING;
 }
 
 /**
@@ -614,7 +618,8 @@ static int umh_elf_outcome(struct umh_elf_proc *proc)
  * process exited 0 while a process it forked still holds fd 3;
  * %UMH_ELF_DONE when the main process exited 0 and nothing holds fd 3;
  * a negative errno when the main process failed (see
- * umh_elf_end_result()); -ETIMEDOUT when none of this happened within
+ * umh_elf_end_result()), also after READY=1 if every process is gone
+ * by the time of the call; -ETIMEDOUT when none of this happened within
  * @timeout; -EINTR when the caller got a fatal signal.  The processes
  * are left running on errors of the last two kinds and on a failure
  * that left forked processes behind: stop them with umh_elf_stop().
@@ -631,6 +636,22 @@ int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout)
 	if (!left)
 		return -ETIMEDOUT;
 	return umh_elf_outcome(proc);
+}
+
+/**
+ * umh_elf_result() - what the load of an ELF module reports for its end
+ * @proc: a process started by umh_elf_spawn(), whose processes are gone
+ *	(umh_elf_gone())
+ *
+ * Context: any context that may take a spinlock.
+ * Return: %UMH_ELF_DONE if the main process exited 0; else the negative
+ * errno the load fails with (exit status or ERRNO=, or -ECHILD, as
+ * Documentation/admin-guide/elf-modules.rst tells).
+ */
+int umh_elf_result(struct umh_elf_proc *proc)
+{
+	guard(spinlock)(&proc->lock);
+	return umh_elf_end_result(proc);
 }
 
 static int umh_elf_match_file(const void *inode, struct file *file,
@@ -679,6 +700,30 @@ bool umh_elf_gone(struct umh_elf_proc *proc)
 {
 	guard(spinlock)(&proc->lock);
 	return proc->gone;
+}
+
+/**
+ * umh_elf_dead() - whether every process of an ELF module has exited
+ * @proc: state set up by umh_elf_proc_init()
+ *
+ * Unlike umh_elf_gone(), which follows the event work, this looks at the
+ * processes themselves: it is true from the moment the last of them has
+ * exited, before the event work has run.  The processes are those that
+ * umh_elf_signal() signals.
+ *
+ * Context: any context; does not sleep.
+ * Return: true once the main process has exited and no process holds
+ * fd 3; false while one of them runs, or if the module never started.
+ */
+bool umh_elf_dead(struct umh_elf_proc *proc)
+{
+	struct pipe_inode_info *pipe;
+
+	if (!proc->pid || !proc->notify || !umh_elf_main_exited(proc))
+		return false;
+	/* Every fd 3 is closed before its process is reported as exited. */
+	pipe = get_pipe_info(proc->notify, false);
+	return pipe && !READ_ONCE(pipe->writers);
 }
 
 /**

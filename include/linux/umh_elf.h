@@ -124,9 +124,10 @@ struct umh_elf_proc {
 };
 
 /*
- * What umh_elf_wait_outcome() returns besides a negative errno: the
- * module runs on (it said READY=1, or its main process exited 0 while
- * others still hold fd 3), or it ran to completion with status 0.
+ * What umh_elf_wait_outcome() and umh_elf_result() return besides a
+ * negative errno: the module runs on (it said READY=1, or its main
+ * process exited 0 while others still hold fd 3), or it ran to
+ * completion with status 0.
  */
 #define UMH_ELF_RUNNING	1
 #define UMH_ELF_DONE	0
@@ -136,8 +137,10 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 		  char **argv);
 int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout);
+int umh_elf_result(struct umh_elf_proc *proc);
 void umh_elf_signal(struct umh_elf_proc *proc, int sig);
 bool umh_elf_gone(struct umh_elf_proc *proc);
+bool umh_elf_dead(struct umh_elf_proc *proc);
 void umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout);
 void umh_elf_quiesce(struct umh_elf_proc *proc);
 void umh_elf_release(struct umh_elf_proc *proc);

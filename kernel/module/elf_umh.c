@@ -581,43 +581,46 @@ static int elf_umh_start(struct elf_module *em, const struct load_info *info)
 	return 0;
 }
 
+/*
+ * Make a ready module live, unless its processes are all gone by now:
+ * then the load reports how it ended, and the reaper leaves it alone.
+ */
+static bool elf_umh_go_live(struct elf_module *em)
+{
+	bool live;
+
+	module_put(&em->mod);	/* the load's own reference */
+	kobject_uevent(&em->mod.mkobj.kobj, KOBJ_ADD);
+	mutex_lock(&module_mutex);
+	live = !umh_elf_dead(&em->proc);
+	if (live)
+		em->mod.state = MODULE_STATE_LIVE;
+	mutex_unlock(&module_mutex);
+	/* Losers of a concurrent load wait for this. */
+	if (live)
+		wake_up_all(&module_wq);
+	return live;
+}
+
 /* Wait for the outcome of a started module; returns what the load returns. */
 static int elf_umh_settle(struct elf_module *em)
 {
 	unsigned long timeout = msecs_to_jiffies(READ_ONCE(elf_ready_timeout_ms));
-	int ret;
+	int ret = umh_elf_wait_outcome(&em->proc, timeout);
 
-	ret = umh_elf_wait_outcome(&em->proc, timeout);
-	if (ret == UMH_ELF_RUNNING) {
-		bool live;
-
-		module_put(&em->mod);	/* the load's own reference */
-		kobject_uevent(&em->mod.mkobj.kobj, KOBJ_ADD);
-		mutex_lock(&module_mutex);
-		/* It may have died since: then the reaper left it to us. */
-		live = !umh_elf_gone(&em->proc);
-		if (live)
-			em->mod.state = MODULE_STATE_LIVE;
-		mutex_unlock(&module_mutex);
-		if (live) {
-			/* Losers of a concurrent load wait for this. */
-			wake_up_all(&module_wq);
-			/* From here on the reaper may free @em at any time. */
-			return UMH_ELF_RUNNING;
-		}
-		ret = UMH_ELF_DONE;
-	}
-	if (ret == -ETIMEDOUT || ret == -EINTR) {
-		umh_elf_stop(&em->proc, 0);
-		if (ret == -ETIMEDOUT)
-			pr_info("elf-module %s: stopped (timeout)\n", em->mod.name);
-		else
-			elf_umh_log_end(em);
+	/* From LIVE on, the reaper may free @em at any time. */
+	if (ret == UMH_ELF_RUNNING && elf_umh_go_live(em))
+		return UMH_ELF_RUNNING;
+	/* Stop what is left (everything, on a timeout or a signal). */
+	umh_elf_stop(&em->proc, 0);
+	if (ret == -ETIMEDOUT) {
+		pr_info("elf-module %s: stopped (timeout)\n", em->mod.name);
 		return ret;
 	}
-	/* Exited: stop whatever it forked, then report how it ended. */
-	umh_elf_stop(&em->proc, 0);
 	elf_umh_log_end(em);
+	/* Ready, but gone before the load returned: report that end. */
+	if (ret == UMH_ELF_RUNNING)
+		ret = umh_elf_result(&em->proc);
 	return ret;
 }
 
