@@ -624,6 +624,40 @@ static int elf_umh_settle(struct elf_module *em)
 	return ret;
 }
 
+/*
+ * Whether @name belongs to an ELF module that was live and whose
+ * processes are all gone, but which the reaper (or rmmod) has not yet
+ * taken off the list.  Called as a wait condition, hence the annotation.
+ */
+static bool elf_umh_name_held_by_dead(const char *name)
+{
+	struct module *mod;
+	bool dead;
+
+	sched_annotate_sleep();
+	mutex_lock(&module_mutex);
+	mod = find_module_all(name, strlen(name), true);
+	dead = mod && module_is_elf(mod) &&
+	       (mod->state == MODULE_STATE_LIVE ||
+		mod->state == MODULE_STATE_GOING) &&
+	       umh_elf_dead(&to_elf_module(mod)->proc);
+	mutex_unlock(&module_mutex);
+	return dead;
+}
+
+/*
+ * From the moment the last process of a module is gone, its name is
+ * free: a new load of it waits for the dead one to leave the list
+ * (mod_unlink() wakes module_wq) and then starts afresh, where
+ * add_unformed_module() would say -EEXIST or -EBUSY.
+ */
+static int elf_umh_wait_name(const char *name)
+{
+	if (wait_event_killable(module_wq, !elf_umh_name_held_by_dead(name)))
+		return -EINTR;
+	return 0;
+}
+
 static void elf_umh_taint(struct elf_module *em, const struct load_info *info)
 {
 	struct module *mod = &em->mod;
@@ -704,6 +738,8 @@ int elf_umh_load(struct load_info *info, const char __user *uargs, int flags)
 	audit_log_kern_module(em->mod.name);
 	err = elf_umh_check_builtin(em->mod.name);
 	if (!err)
+		err = elf_umh_wait_name(em->mod.name);
+	if (!err)
 		err = add_unformed_module(&em->mod);
 	if (err)
 		goto free_em;
@@ -755,7 +791,27 @@ int elf_umh_delete(struct module *mod)
 	return 0;
 }
 
-/* A reference to the live ELF module @name, or NULL. */
+/**
+ * elf_umh_gone() - whether the processes of an ELF module are all gone
+ * @mod: an ELF module
+ *
+ * True from the moment its last process has exited, before the reaper
+ * has taken it off the list: /sys/module/NAME/initstate then says
+ * "going", so that modprobe loads it afresh rather than take it for
+ * loaded.
+ *
+ * Context: any context; does not sleep.
+ * Return: true if the module ran and every process of it has exited.
+ */
+bool elf_umh_gone(struct module *mod)
+{
+	return umh_elf_dead(&to_elf_module(mod)->proc);
+}
+
+/*
+ * A reference to the live ELF module @name, or NULL: also if its
+ * processes are gone, even before the reaper has taken it off the list.
+ */
 static struct elf_module *elf_umh_find_get(const char *name)
 {
 	struct elf_module *em = NULL;
@@ -764,7 +820,7 @@ static struct elf_module *elf_umh_find_get(const char *name)
 	mutex_lock(&module_mutex);
 	mod = find_module(name);
 	if (mod && module_is_elf(mod) && mod->state == MODULE_STATE_LIVE &&
-	    try_module_get(mod)) {
+	    !umh_elf_dead(&to_elf_module(mod)->proc) && try_module_get(mod)) {
 		em = to_elf_module(mod);
 		kref_get(&em->kref);
 	}
