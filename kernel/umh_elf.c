@@ -609,11 +609,18 @@ static int umh_elf_outcome(struct umh_elf_proc *proc)
 	return UMH_ELF_RUNNING;
 }
 
+static bool umh_elf_settled(struct umh_elf_proc *proc)
+{
+	return umh_elf_outcome(proc) != -EINPROGRESS;
+}
+
 /**
  * umh_elf_wait_outcome() - wait until a new ELF module is ready or done
  * @proc: a process started by umh_elf_spawn()
  * @timeout: how long to wait, in jiffies
+ * @killable: whether a fatal signal to the caller ends the wait
  *
+ * Context: process context, sleeps.
  * Return: %UMH_ELF_RUNNING once the module said READY=1, or its main
  * process exited 0 while a process it forked still holds fd 3;
  * %UMH_ELF_DONE when the main process exited 0 and nothing holds fd 3;
@@ -624,13 +631,17 @@ static int umh_elf_outcome(struct umh_elf_proc *proc)
  * are left running on errors of the last two kinds and on a failure
  * that left forked processes behind: stop them with umh_elf_stop().
  */
-int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout)
+int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout,
+			 bool killable)
 {
+	wait_queue_head_t *wq = &proc->wq;
 	long left;
 
-	left = wait_event_killable_timeout(proc->wq,
-					   umh_elf_outcome(proc) != -EINPROGRESS,
-					   timeout);
+	if (killable)
+		left = wait_event_killable_timeout(*wq, umh_elf_settled(proc),
+						   timeout);
+	else
+		left = wait_event_timeout(*wq, umh_elf_settled(proc), timeout);
 	if (left < 0)
 		return -EINTR;
 	if (!left)

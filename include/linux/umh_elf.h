@@ -136,7 +136,8 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 		       void (*ended)(struct umh_elf_proc *proc));
 int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 		  char **argv);
-int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout);
+int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout,
+			 bool killable);
 int umh_elf_result(struct umh_elf_proc *proc);
 void umh_elf_signal(struct umh_elf_proc *proc, int sig);
 bool umh_elf_gone(struct umh_elf_proc *proc);

@@ -50,6 +50,9 @@ module_param(elf_stop_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(elf_stop_timeout_ms,
 		 "How long an ELF module gets to exit after SIGTERM, in ms");
 
+/* How often a killed loader looks whether others still share its load. */
+#define ELF_UMH_SHARED_POLL	(HZ / 10)
+
 /* Longest parameter string, and most words in it. */
 #define ELF_UMH_ARGS_MAX	(32 * PAGE_SIZE)
 #define ELF_UMH_ARGV_MAX	4096
@@ -582,6 +585,31 @@ static int elf_umh_start(struct elf_module *em, const struct load_info *info)
 }
 
 /*
+ * Wait for the outcome of a started module.  A caller that gets a fatal
+ * signal meanwhile waits on, unkillably, as long as other callers share
+ * its load (module_load_shared()): the load goes on for them, and they
+ * get what it returns.  The killed caller itself never sees it.
+ */
+static int elf_umh_wait(struct elf_module *em, const struct load_info *info)
+{
+	unsigned long timeout = msecs_to_jiffies(READ_ONCE(elf_ready_timeout_ms));
+	unsigned long deadline = jiffies + timeout;
+	int ret;
+
+	ret = umh_elf_wait_outcome(&em->proc, timeout, true);
+	while (ret == -EINTR && module_load_shared(info)) {
+		if (time_after_eq(jiffies, deadline))
+			return -ETIMEDOUT;
+		timeout = min_t(unsigned long, deadline - jiffies,
+				ELF_UMH_SHARED_POLL);
+		ret = umh_elf_wait_outcome(&em->proc, timeout, false);
+		if (ret == -ETIMEDOUT)
+			ret = -EINTR;	/* look at the others again */
+	}
+	return ret;
+}
+
+/*
  * Make a ready module live, unless its processes are all gone by now:
  * then the load reports how it ended, and the reaper leaves it alone.
  */
@@ -603,10 +631,9 @@ static bool elf_umh_go_live(struct elf_module *em)
 }
 
 /* Wait for the outcome of a started module; returns what the load returns. */
-static int elf_umh_settle(struct elf_module *em)
+static int elf_umh_settle(struct elf_module *em, const struct load_info *info)
 {
-	unsigned long timeout = msecs_to_jiffies(READ_ONCE(elf_ready_timeout_ms));
-	int ret = umh_elf_wait_outcome(&em->proc, timeout);
+	int ret = elf_umh_wait(em, info);
 
 	/* From LIVE on, the reaper may free @em at any time. */
 	if (ret == UMH_ELF_RUNNING && elf_umh_go_live(em))
@@ -759,7 +786,7 @@ int elf_umh_load(struct load_info *info, const char __user *uargs, int flags)
 	if (err)
 		goto destroy;
 
-	err = elf_umh_settle(em);
+	err = elf_umh_settle(em, info);
 	if (err == UMH_ELF_RUNNING)
 		return 0;
 destroy:
