@@ -32,6 +32,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
 #include <linux/task_work.h>
 #include <linux/umh.h>
 #include <linux/umh_elf.h>
@@ -44,6 +45,8 @@
 #define UMH_ELF_DRAIN_ROUNDS	64
 /* Exit statuses that are taken as an errno (the largest Linux errno). */
 #define UMH_ELF_EXIT_ERRNO_MAX	133
+/* Room for one line of elf/pids: a pid and a newline. */
+#define UMH_ELF_PID_LINE_MAX	12
 
 /*
  * The private tmpfs holding images while they are exec'd: mounted on first
@@ -802,14 +805,83 @@ void umh_elf_release(struct umh_elf_proc *proc)
 }
 
 /**
- * umh_elf_pid() - the pid of the main process of an ELF module
+ * umh_elf_pid() - the pid the main process of an ELF module started with
  * @proc: a process started by umh_elf_spawn()
  *
+ * For the log: once the main process has exited, the number may name
+ * another process (see umh_elf_main_pid()).
+ *
+ * Context: any context.
  * Return: the pid in the initial pid namespace, 0 if it never started.
  */
 pid_t umh_elf_pid(struct umh_elf_proc *proc)
 {
 	return pid_nr(proc->pid);
+}
+
+/**
+ * umh_elf_main_pid() - the pid of the main process while it runs
+ * @proc: state set up by umh_elf_proc_init()
+ *
+ * Unlike umh_elf_pid(), never a number that may since name another
+ * process: once the main process has exited, its pid is free for reuse.
+ *
+ * Context: any context; does not sleep.
+ * Return: the pid in the initial pid namespace, or 0 if the main process
+ * has exited or never started.
+ */
+pid_t umh_elf_main_pid(struct umh_elf_proc *proc)
+{
+	if (!proc->pid || umh_elf_main_exited(proc))
+		return 0;
+	return pid_nr(proc->pid);
+}
+
+/* Is @t a process of the module, and has it not exited? */
+static bool umh_elf_member(struct umh_elf_proc *proc, struct task_struct *t)
+{
+	bool holds;
+
+	if ((t->flags & PF_KTHREAD) || (t->exit_state && !delay_group_leader(t)))
+		return false;
+	if (task_tgid(t) == proc->pid)
+		return true;
+	task_lock(t);
+	holds = t->files && iterate_fd(t->files, 0, umh_elf_match_file,
+				       file_inode(proc->notify));
+	task_unlock(t);
+	return holds;
+}
+
+/**
+ * umh_elf_pids() - list the processes of an ELF module
+ * @proc: state set up by umh_elf_proc_init()
+ * @buf: a sysfs buffer (PAGE_SIZE bytes)
+ *
+ * Writes the pid (in the initial pid namespace) of every process of the
+ * module that runs, one per line, as far as @buf holds them.  The
+ * processes are those that umh_elf_signal() signals: the main process and
+ * every process that holds the notify pipe.
+ *
+ * Context: process context; takes the RCU read lock and task locks.
+ * Return: the length written.
+ */
+ssize_t umh_elf_pids(struct umh_elf_proc *proc, char *buf)
+{
+	struct task_struct *t;
+	int len = 0;
+
+	if (!proc->pid || !proc->notify)
+		return 0;
+	rcu_read_lock();
+	for_each_process(t) {
+		if (len > PAGE_SIZE - UMH_ELF_PID_LINE_MAX)
+			break;
+		if (umh_elf_member(proc, t))
+			len += sysfs_emit_at(buf, len, "%d\n", task_tgid_nr(t));
+	}
+	rcu_read_unlock();
+	return len;
 }
 
 /**

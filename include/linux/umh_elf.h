@@ -149,6 +149,8 @@ ssize_t umh_elf_transact(struct umh_elf_proc *proc, const void *req,
 			 size_t req_len, void *reply, size_t reply_size,
 			 unsigned long timeout);
 pid_t umh_elf_pid(struct umh_elf_proc *proc);
+pid_t umh_elf_main_pid(struct umh_elf_proc *proc);
+ssize_t umh_elf_pids(struct umh_elf_proc *proc, char *buf);
 int umh_elf_describe_end(struct umh_elf_proc *proc, char *buf, size_t size);
 ssize_t umh_elf_status(struct umh_elf_proc *proc, char *buf, size_t size);
 

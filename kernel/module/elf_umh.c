@@ -427,11 +427,19 @@ static void elf_umh_free(struct elf_module *em)
 	kfree(em);
 }
 
+/* The main process while it runs; an empty line once it has exited. */
 static ssize_t elf_pid_show(struct module_attribute *mattr,
 			    struct module_kobject *mk, char *buf)
 {
-	return sysfs_emit(buf, "%d\n",
-			  umh_elf_pid(&to_elf_module(mk->mod)->proc));
+	pid_t pid = umh_elf_main_pid(&to_elf_module(mk->mod)->proc);
+
+	return pid ? sysfs_emit(buf, "%d\n", pid) : sysfs_emit(buf, "\n");
+}
+
+static ssize_t elf_pids_show(struct module_attribute *mattr,
+			     struct module_kobject *mk, char *buf)
+{
+	return umh_elf_pids(&to_elf_module(mk->mod)->proc, buf);
 }
 
 static ssize_t elf_sha256_show(struct module_attribute *mattr,
@@ -463,12 +471,14 @@ static ssize_t elf_status_show(struct module_attribute *mattr,
 	}
 
 static ELF_UMH_ATTR(elf_attr_pid, "pid", elf_pid_show);
+static ELF_UMH_ATTR(elf_attr_pids, "pids", elf_pids_show);
 static ELF_UMH_ATTR(elf_attr_sha256, "sha256", elf_sha256_show);
 static ELF_UMH_ATTR(elf_attr_signed, "signed", elf_signed_show);
 static ELF_UMH_ATTR(elf_attr_status, "status", elf_status_show);
 
 static struct attribute *elf_umh_attrs[] = {
 	&elf_attr_pid.attr,
+	&elf_attr_pids.attr,
 	&elf_attr_sha256.attr,
 	&elf_attr_signed.attr,
 	&elf_attr_status.attr,
