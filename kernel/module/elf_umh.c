@@ -40,15 +40,51 @@
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "module."
 
+/*
+ * The two timeouts, in ms, and their bounds (elf-modules.rst): a load
+ * that could not succeed, or one that could park a module forever, is
+ * refused with -EINVAL.
+ */
+#define ELF_UMH_READY_MIN_MS	100
+#define ELF_UMH_READY_MAX_MS	(10 * 60 * 1000)
+#define ELF_UMH_STOP_MIN_MS	100
+#define ELF_UMH_STOP_MAX_MS	(60 * 1000)
+
+static int elf_umh_set_ready_timeout(const char *val,
+				     const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, ELF_UMH_READY_MIN_MS,
+				     ELF_UMH_READY_MAX_MS);
+}
+
+static int elf_umh_set_stop_timeout(const char *val,
+				    const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, ELF_UMH_STOP_MIN_MS,
+				     ELF_UMH_STOP_MAX_MS);
+}
+
+static const struct kernel_param_ops elf_umh_ready_timeout_ops = {
+	.set = elf_umh_set_ready_timeout,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops elf_umh_stop_timeout_ops = {
+	.set = elf_umh_set_stop_timeout,
+	.get = param_get_uint,
+};
+
 static unsigned int elf_ready_timeout_ms = 30000;
-module_param(elf_ready_timeout_ms, uint, 0644);
+module_param_cb(elf_ready_timeout_ms, &elf_umh_ready_timeout_ops,
+		&elf_ready_timeout_ms, 0644);
 MODULE_PARM_DESC(elf_ready_timeout_ms,
-		 "How long an ELF module gets to become ready, in ms");
+		 "How long an ELF module gets to become ready, in ms (100 to 600000)");
 
 static unsigned int elf_stop_timeout_ms = 5000;
-module_param(elf_stop_timeout_ms, uint, 0644);
+module_param_cb(elf_stop_timeout_ms, &elf_umh_stop_timeout_ops,
+		&elf_stop_timeout_ms, 0644);
 MODULE_PARM_DESC(elf_stop_timeout_ms,
-		 "How long an ELF module gets to exit after SIGTERM, in ms");
+		 "How long an ELF module gets to exit after SIGTERM, in ms (100 to 60000)");
 
 /* How often a killed loader looks whether others still share its load. */
 #define ELF_UMH_SHARED_POLL	(HZ / 10)
