@@ -68,13 +68,17 @@ check: kernel
 # kmemleak and fault injection, built apart in out/debug/, on 4 vCPUs
 # (more than the host has cores), with the concurrency tests looped for
 # DEBUG_STRESS_S seconds each and DEBUG_FUZZ_ITERS fuzzed images.
+# no5lvl: with QEMU's -cpu max the guest runs 5-level paging, and there
+# KASAN reports a wild-memory-access in handle_edge_irq() at 0.008 s of
+# about one boot in three (an early legacy timer interrupt, in 6.12's own
+# boot code, before any ELF module code runs); 4-level paging avoids it.
 DEBUG_STRESS_S   ?= 60
 DEBUG_FUZZ_ITERS ?= 10000
 check-debug:
 	@$(MAKE) --no-print-directory OUT=$(TOP)/out/debug \
 		EXTRA_FRAGMENT=$(TOP)/tools/testing/selftests/umh_elf/config.debug \
 		QEMU_TIMEOUT=5400 QEMU_SMP=4 \
-		GUEST_APPEND="umh_elf_stress=$(DEBUG_STRESS_S) UMH_ELF_FUZZ_ITERS=$(DEBUG_FUZZ_ITERS)" \
+		GUEST_APPEND="no5lvl umh_elf_stress=$(DEBUG_STRESS_S) UMH_ELF_FUZZ_ITERS=$(DEBUG_FUZZ_ITERS)" \
 		check
 
 run: kernel

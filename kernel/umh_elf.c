@@ -11,10 +11,14 @@
  * soon as exec has returned, so it lives on only as the process's mapping,
  * in pageable shmem.
  *
+ * The processes of a module are the members of its cgroup
+ * (umh_elf_contain.c); what it says on fd 3 is parsed as it writes it
+ * (umh_elf_notify.c).
+ *
  * Nothing here sleeps in a thread of its own while a module runs: the
- * kernel ends of the stderr and notify pipes and the exit of the main
- * process each have a wait queue entry that queues one work item, which
- * reads what is there and works out the state.
+ * kernel end of the stderr pipe, the cgroup's populated state and the
+ * exit of the main process each have a wait queue entry that queues one
+ * work item, which reads what is there and works out the state.
  *
  * See Documentation/admin-guide/elf-modules.rst.
  */
@@ -32,21 +36,18 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
-#include <linux/sysfs.h>
 #include <linux/task_work.h>
 #include <linux/umh.h>
-#include <linux/umh_elf.h>
+#include "umh_elf_internal.h"
 
-/* How often rmmod re-sends SIGKILL to catch processes forked meanwhile. */
-#define UMH_ELF_KILL_RETRY	(HZ / 10)
+/* How long the processes get to die after SIGKILL before they are named. */
+#define UMH_ELF_KILL_GRACE	(3 * HZ)
 /* Entries of the environment, with the terminating NULL. */
 #define UMH_ELF_ENV_MAX		5
 /* Reads of one pipe per run of the event work before it yields. */
 #define UMH_ELF_DRAIN_ROUNDS	64
 /* Exit statuses that are taken as an errno (the largest Linux errno). */
 #define UMH_ELF_EXIT_ERRNO_MAX	133
-/* Room for one line of elf/pids: a pid and a newline. */
-#define UMH_ELF_PID_LINE_MAX	12
 
 /*
  * The private tmpfs holding images while they are exec'd: mounted on first
@@ -101,7 +102,7 @@ static int umh_elf_write_image(struct vfsmount *mnt, const char *name,
 	ssize_t written;
 	loff_t pos = 0;
 
-	file = file_open_root_mnt(mnt, name, O_CREAT | O_EXCL | O_WRONLY, 0500);
+	file = file_open_root_mnt(mnt, name, O_CREAT | O_EXCL | O_WRONLY, 0555);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	written = kernel_write(file, image, len, &pos);
@@ -158,6 +159,19 @@ static int umh_elf_pipe(unsigned int fd, bool child_reads,
 	return 0;
 }
 
+static int umh_elf_setup_notify(struct umh_elf_proc *proc)
+{
+	struct file *file;
+	int err;
+
+	file = umh_elf_notify_open(proc);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	err = replace_fd(3, file, 0);
+	fput(file);
+	return err < 0 ? err : 0;
+}
+
 static int umh_elf_setup_fds(struct umh_elf_proc *proc)
 {
 	int err;
@@ -172,17 +186,8 @@ static int umh_elf_setup_fds(struct umh_elf_proc *proc)
 	if (!err)
 		err = umh_elf_pipe(2, false, &proc->err, NULL);
 	if (!err)
-		err = umh_elf_pipe(3, false, &proc->notify, NULL);
+		err = umh_elf_setup_notify(proc);
 	return err;
-}
-
-static void umh_elf_limit_caps(struct cred *new, kernel_cap_t caps)
-{
-	new->cap_bset = cap_intersect(new->cap_bset, caps);
-	new->cap_permitted = cap_intersect(new->cap_permitted, caps);
-	new->cap_effective = cap_intersect(new->cap_effective, caps);
-	new->cap_inheritable = cap_intersect(new->cap_inheritable, caps);
-	new->cap_ambient = cap_intersect(new->cap_ambient, caps);
 }
 
 /* The umh init callback: runs in the new process before exec. */
@@ -196,6 +201,9 @@ static int umh_elf_child_init(struct subprocess_info *info, struct cred *new)
 	struct callback_head *reset;
 	int err;
 
+	err = umh_elf_contain_enter(proc);
+	if (err)
+		return err;
 	err = umh_elf_setup_fds(proc);
 	if (err)
 		return err;
@@ -211,8 +219,11 @@ static int umh_elf_child_init(struct subprocess_info *info, struct cred *new)
 	}
 	set_fs_pwd(current->fs, &dir);
 
-	if (proc->limit_caps)
-		umh_elf_limit_caps(new, proc->caps);
+	if (proc->limit_caps) {
+		err = umh_elf_cred_apply(proc, new);
+		if (err)
+			return err;
+	}
 
 	proc->pid = get_pid(task_tgid(current));
 	proc->task = get_task_struct(current);
@@ -340,8 +351,16 @@ static void umh_elf_notify_line(struct umh_elf_proc *proc)
 		umh_elf_notify_errno(proc, line + len - n, n);
 }
 
-static void umh_elf_notify_bytes(struct umh_elf_proc *proc, const char *buf,
-				 size_t len)
+/**
+ * umh_elf_notify_bytes() - parse what a module wrote to its notify fd
+ * @proc: the module
+ * @buf: the bytes
+ * @len: how many
+ *
+ * Context: Under the lock of @proc->ntf (umh_elf_notify.c).
+ */
+void umh_elf_notify_bytes(struct umh_elf_proc *proc, const char *buf,
+			  size_t len)
 {
 	for (; len; buf++, len--) {
 		if (*buf == '\n') {
@@ -352,6 +371,18 @@ static void umh_elf_notify_bytes(struct umh_elf_proc *proc, const char *buf,
 		if (proc->ntflen < sizeof(proc->ntfline))
 			proc->ntfline[proc->ntflen++] = *buf;
 	}
+}
+
+/**
+ * umh_elf_notify_flush() - parse a last notify line that has no newline
+ * @proc: the module, whose notify fd was closed by its last holder
+ *
+ * Context: Under the lock of @proc->ntf (umh_elf_notify.c).
+ */
+void umh_elf_notify_flush(struct umh_elf_proc *proc)
+{
+	if (proc->ntflen)
+		umh_elf_notify_line(proc);
 }
 
 /*
@@ -383,20 +414,18 @@ static void umh_elf_event(struct work_struct *work)
 {
 	struct umh_elf_proc *proc = container_of(work, struct umh_elf_proc,
 						 work);
-	bool exited, eof, now_gone;
+	bool exited, populated, now_gone;
 	int status = 0;
 
 	/*
-	 * Look at the main process first: it closes its fds before it is
-	 * reported as exited, so once it has, an open fd 3 belongs to
-	 * someone else (a forked daemon).
+	 * Look at the main process first: it leaves the cgroup before it is
+	 * reported as exited, so once it has, a populated cgroup means that
+	 * other processes of the module remain (a forked daemon).
 	 */
 	exited = umh_elf_main_exited(proc);
 	if (exited)
 		status = umh_elf_wait_status(proc->task);
-	eof = umh_elf_drain(proc, proc->notify, umh_elf_notify_bytes);
-	if (eof && proc->ntflen)
-		umh_elf_notify_line(proc);
+	populated = umh_elf_contain_populated(proc);
 	umh_elf_drain(proc, proc->err, umh_elf_err_bytes);
 
 	spin_lock(&proc->lock);
@@ -404,8 +433,7 @@ static void umh_elf_event(struct work_struct *work)
 		proc->exited = true;
 		proc->exit_status = status;
 	}
-	proc->notify_eof |= eof;
-	now_gone = !proc->gone && proc->exited && proc->notify_eof;
+	now_gone = !proc->gone && proc->exited && !populated;
 	proc->gone |= now_gone;
 	spin_unlock(&proc->lock);
 
@@ -515,13 +543,16 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
  * @len: length of @image
  * @argv: NULL-terminated arguments, argv[0] being the module name
  *
- * Writes @image to a private tmpfs file, executes it through the
- * user-mode-helper machinery with fds 0 to 3 connected to @proc and the
- * environment of an ELF module, and removes the file again.  Returns once
- * exec has succeeded or failed; @image may be freed then.
+ * Makes the module's cgroup, writes @image to a private tmpfs file,
+ * executes it through the user-mode-helper machinery, inside that cgroup,
+ * with fds 0 to 3 connected to @proc and the environment of an ELF
+ * module, and removes the file again.  Returns once exec has succeeded or
+ * failed; @image may be freed then.
  *
- * Return: 0 if the process runs, else a negative errno (exec's own, or
- * -EBUSY while user-mode helpers are disabled).  Either way the caller
+ * Context: Process context; sleeps.
+ * Return: 0 if the process runs, else a negative errno (exec's own;
+ * -EBUSY while user-mode helpers are disabled, or while a process of an
+ * earlier instance of the module is still alive).  Either way the caller
  * ends with umh_elf_release().
  */
 int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
@@ -543,6 +574,11 @@ int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 	if (!envp[3])
 		return -ENOMEM;
 
+	err = umh_elf_cred_get(proc);
+	if (!err)
+		err = umh_elf_contain_create(proc);
+	if (err)
+		goto out;
 	err = umh_elf_write_image(mnt, proc->name, image, len);
 	if (err)
 		goto out;
@@ -557,7 +593,7 @@ int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 
 	umh_elf_watch(proc, &proc->watch_exit, &proc->pid->wait_pidfd,
 		      umh_elf_wake);
-	umh_elf_watch_pipe(proc, &proc->watch_notify, proc->notify,
+	umh_elf_watch_pipe(proc, &proc->watch_events, proc->events,
 			   umh_elf_wake);
 	umh_elf_watch_pipe(proc, &proc->watch_err, proc->err, umh_elf_wake);
 	umh_elf_watch_pipe(proc, &proc->watch_to, proc->to_proc,
@@ -608,7 +644,7 @@ static int umh_elf_outcome(struct umh_elf_proc *proc)
 		return -EINPROGRESS;
 	if (proc->exit_status)
 		return umh_elf_end_result(proc);
-	/* Exit 0 while a process it forked holds fd 3: a daemon. */
+	/* Exit 0 while other processes of it remain: a daemon. */
 	return UMH_ELF_RUNNING;
 }
 
@@ -625,8 +661,8 @@ static bool umh_elf_settled(struct umh_elf_proc *proc)
  *
  * Context: process context, sleeps.
  * Return: %UMH_ELF_RUNNING once the module said READY=1, or its main
- * process exited 0 while a process it forked still holds fd 3;
- * %UMH_ELF_DONE when the main process exited 0 and nothing holds fd 3;
+ * process exited 0 while other processes of the module remain;
+ * %UMH_ELF_DONE when the main process exited 0 and none remains;
  * a negative errno when the main process failed (see
  * umh_elf_end_result()), also after READY=1 if every process is gone
  * by the time of the call; -ETIMEDOUT when none of this happened within
@@ -668,47 +704,41 @@ int umh_elf_result(struct umh_elf_proc *proc)
 	return umh_elf_end_result(proc);
 }
 
-static int umh_elf_match_file(const void *inode, struct file *file,
-			      unsigned int fd)
-{
-	return file_inode(file) == inode;
-}
-
 /**
  * umh_elf_signal() - send a signal to every process of an ELF module
  * @proc: a process started by umh_elf_spawn()
  * @sig: the signal
  *
- * The processes of a module are its main process and every process that
- * holds its notify pipe (fd 3, inherited across fork).
+ * The processes of a module are the members of its cgroup: its main
+ * process and every process started from it, whatever fds they hold.
+ *
+ * Context: Process context; sleeps.
  */
 void umh_elf_signal(struct umh_elf_proc *proc, int sig)
 {
-	struct inode *inode = file_inode(proc->notify);
-	struct task_struct *t;
-	bool holds;
+	umh_elf_contain_signal(proc, sig);
+}
 
-	rcu_read_lock();
-	for_each_process(t) {
-		if (t->flags & PF_KTHREAD)
-			continue;
-		task_lock(t);
-		holds = t->files && iterate_fd(t->files, 0, umh_elf_match_file,
-					       inode);
-		task_unlock(t);
-		if (holds || task_tgid(t) == proc->pid)
-			group_send_sig_info(sig, SEND_SIG_PRIV, t,
-					    PIDTYPE_TGID);
-	}
-	rcu_read_unlock();
+/**
+ * umh_elf_pids() - list the processes of an ELF module
+ * @proc: a process started by umh_elf_spawn()
+ * @buf: where to write one pid per line
+ * @size: room in @buf
+ *
+ * Context: Process context.
+ * Return: the length written.
+ */
+ssize_t umh_elf_pids(struct umh_elf_proc *proc, char *buf, size_t size)
+{
+	return umh_elf_contain_pids(proc, buf, size);
 }
 
 /**
  * umh_elf_gone() - whether every process of an ELF module is gone
  * @proc: a process started by umh_elf_spawn()
  *
- * Return: true once the main process has exited and no process holds
- * fd 3 any more.
+ * Return: true once the main process has exited and no process of the
+ * module is left.
  */
 bool umh_elf_gone(struct umh_elf_proc *proc)
 {
@@ -722,22 +752,20 @@ bool umh_elf_gone(struct umh_elf_proc *proc)
  *
  * Unlike umh_elf_gone(), which follows the event work, this looks at the
  * processes themselves: it is true from the moment the last of them has
- * exited, before the event work has run.  The processes are those that
- * umh_elf_signal() signals.
+ * exited, before the event work has run.  The processes are the members
+ * of the module's cgroup.
  *
  * Context: any context; does not sleep.
- * Return: true once the main process has exited and no process holds
- * fd 3; false while one of them runs, or if the module never started.
+ * Return: true once the main process has exited and no process is left
+ * in the module's cgroup; false while one of them runs, or if the module
+ * never started.
  */
 bool umh_elf_dead(struct umh_elf_proc *proc)
 {
-	struct pipe_inode_info *pipe;
-
-	if (!proc->pid || !proc->notify || !umh_elf_main_exited(proc))
+	if (!proc->pid || !proc->cgrp || !umh_elf_main_exited(proc))
 		return false;
-	/* Every fd 3 is closed before its process is reported as exited. */
-	pipe = get_pipe_info(proc->notify, false);
-	return pipe && !READ_ONCE(pipe->writers);
+	/* A process leaves the cgroup before it is reported as exited. */
+	return !umh_elf_contain_populated(proc);
 }
 
 /**
@@ -745,20 +773,26 @@ bool umh_elf_dead(struct umh_elf_proc *proc)
  * @proc: a process started by umh_elf_spawn()
  * @timeout: how long they get to exit after SIGTERM, in jiffies
  *
- * Sends SIGTERM, then SIGKILL after @timeout, and returns once all the
- * processes are gone.
+ * Sends SIGTERM, then SIGKILL after @timeout (at once if the caller gets
+ * a fatal signal), and returns once all the processes are gone, or a
+ * short fixed grace after SIGKILL: a process that cannot die (in D state)
+ * is named in the log and left behind.
+ *
+ * Context: Process context; sleeps.
  */
 void umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout)
 {
 	if (timeout) {
 		umh_elf_signal(proc, SIGTERM);
-		if (wait_event_timeout(proc->wq, umh_elf_gone(proc), timeout))
+		if (wait_event_killable_timeout(proc->wq, umh_elf_gone(proc),
+						timeout) > 0)
 			return;
 	}
-	do {
-		umh_elf_signal(proc, SIGKILL);
-	} while (!wait_event_timeout(proc->wq, umh_elf_gone(proc),
-				     UMH_ELF_KILL_RETRY));
+	umh_elf_signal(proc, SIGKILL);
+	if (wait_event_timeout(proc->wq, umh_elf_gone(proc),
+			       UMH_ELF_KILL_GRACE))
+		return;
+	umh_elf_contain_name_stragglers(proc);
 }
 
 /**
@@ -772,7 +806,7 @@ void umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout)
 void umh_elf_quiesce(struct umh_elf_proc *proc)
 {
 	umh_elf_unwatch(&proc->watch_exit);
-	umh_elf_unwatch(&proc->watch_notify);
+	umh_elf_unwatch(&proc->watch_events);
 	umh_elf_unwatch(&proc->watch_err);
 	umh_elf_unwatch(&proc->watch_to);
 	umh_elf_unwatch(&proc->watch_from);
@@ -783,12 +817,16 @@ void umh_elf_quiesce(struct umh_elf_proc *proc)
  * umh_elf_release() - let go of the processes of an ELF module
  * @proc: state set up by umh_elf_proc_init()
  *
- * Quiesces @proc and drops the pipes.  Call it once the processes are gone
- * (or were never started) and no channel call can come any more.
+ * Quiesces @proc, drops the pipes and removes the cgroup.  Call it once
+ * the processes are gone, were never started or were left behind by
+ * umh_elf_stop(), and no channel call can come any more.
+ *
+ * Context: Process context; sleeps.
  */
 void umh_elf_release(struct umh_elf_proc *proc)
 {
 	umh_elf_quiesce(proc);
+	umh_elf_notify_detach(proc);
 	if (proc->to_proc_reader)
 		fput(proc->to_proc_reader);
 	if (proc->to_proc)
@@ -797,8 +835,8 @@ void umh_elf_release(struct umh_elf_proc *proc)
 		fput(proc->from_proc);
 	if (proc->err)
 		fput(proc->err);
-	if (proc->notify)
-		fput(proc->notify);
+	umh_elf_contain_release(proc);
+	umh_elf_cred_put(proc);
 	put_pid(proc->pid);
 	if (proc->task)
 		put_task_struct(proc->task);
@@ -835,53 +873,6 @@ pid_t umh_elf_main_pid(struct umh_elf_proc *proc)
 	if (!proc->pid || umh_elf_main_exited(proc))
 		return 0;
 	return pid_nr(proc->pid);
-}
-
-/* Is @t a process of the module, and has it not exited? */
-static bool umh_elf_member(struct umh_elf_proc *proc, struct task_struct *t)
-{
-	bool holds;
-
-	if ((t->flags & PF_KTHREAD) || (t->exit_state && !delay_group_leader(t)))
-		return false;
-	if (task_tgid(t) == proc->pid)
-		return true;
-	task_lock(t);
-	holds = t->files && iterate_fd(t->files, 0, umh_elf_match_file,
-				       file_inode(proc->notify));
-	task_unlock(t);
-	return holds;
-}
-
-/**
- * umh_elf_pids() - list the processes of an ELF module
- * @proc: state set up by umh_elf_proc_init()
- * @buf: a sysfs buffer (PAGE_SIZE bytes)
- *
- * Writes the pid (in the initial pid namespace) of every process of the
- * module that runs, one per line, as far as @buf holds them.  The
- * processes are those that umh_elf_signal() signals: the main process and
- * every process that holds the notify pipe.
- *
- * Context: process context; takes the RCU read lock and task locks.
- * Return: the length written.
- */
-ssize_t umh_elf_pids(struct umh_elf_proc *proc, char *buf)
-{
-	struct task_struct *t;
-	int len = 0;
-
-	if (!proc->pid || !proc->notify)
-		return 0;
-	rcu_read_lock();
-	for_each_process(t) {
-		if (len > PAGE_SIZE - UMH_ELF_PID_LINE_MAX)
-			break;
-		if (umh_elf_member(proc, t))
-			len += sysfs_emit_at(buf, len, "%d\n", task_tgid_nr(t));
-	}
-	rcu_read_unlock();
-	return len;
 }
 
 /**

@@ -27,6 +27,11 @@
  *   expect_each PREFIX THREADS RESULT
  *	the same, but thread I requests PREFIX followed by I: as many names
  *	as threads;
+ *   wake
+ *	wake every reader of /sys/kernel/debug/test_umh_elf/dstate, a file
+ *	whose read() sleeps uninterruptibly (D state, deaf to SIGKILL) until
+ *	then, or for at most a minute: what a process stuck in a driver
+ *	looks like, for the tests of stopping a module that cannot die;
  *
  * and, for the benchmark (make bench), which times the writes:
  *
@@ -89,6 +94,34 @@ struct test_umh_elf_job {
 static DEFINE_MUTEX(test_umh_elf_lock);
 static struct elf_module *test_umh_elf_held;
 static struct dentry *test_umh_elf_dir;
+
+/* Readers of the dstate file sleep until @test_umh_elf_dstate_gen moves. */
+#define TEST_UMH_ELF_DSTATE_MAX	(60 * HZ)
+static DECLARE_WAIT_QUEUE_HEAD(test_umh_elf_dstate_wq);
+static atomic_t test_umh_elf_dstate_gen;
+
+static ssize_t test_umh_elf_dstate_read(struct file *file, char __user *ubuf,
+					size_t count, loff_t *ppos)
+{
+	int gen = atomic_read(&test_umh_elf_dstate_gen);
+
+	wait_event_timeout(test_umh_elf_dstate_wq,
+			   atomic_read(&test_umh_elf_dstate_gen) != gen,
+			   TEST_UMH_ELF_DSTATE_MAX);
+	return 0;
+}
+
+static const struct file_operations test_umh_elf_dstate_fops = {
+	.owner = THIS_MODULE,
+	.read = test_umh_elf_dstate_read,
+};
+
+static int test_umh_elf_wake(void)
+{
+	atomic_inc(&test_umh_elf_dstate_gen);
+	wake_up_all(&test_umh_elf_dstate_wq);
+	return 0;
+}
 
 static void test_umh_elf_fill(u8 *buf, size_t size, unsigned int id,
 			      unsigned int call)
@@ -347,6 +380,8 @@ static int test_umh_elf_command(char *cmd)
 		return test_umh_elf_hold(name);
 	if (!strcmp(cmd, "release"))
 		return test_umh_elf_release();
+	if (!strcmp(cmd, "wake"))
+		return test_umh_elf_wake();
 	if (sscanf(cmd, "umd %127s %u", path, &calls) == 2)
 		return test_umh_elf_umd(path, calls);
 	if (sscanf(cmd, "hashcopy %u %u", &size, &calls) == 2)
@@ -393,11 +428,14 @@ static int __init test_umh_elf_init(void)
 	test_umh_elf_dir = debugfs_create_dir("test_umh_elf", NULL);
 	debugfs_create_file("run", 0200, test_umh_elf_dir, NULL,
 			    &test_umh_elf_run_fops);
+	debugfs_create_file("dstate", 0400, test_umh_elf_dir, NULL,
+			    &test_umh_elf_dstate_fops);
 	return 0;
 }
 
 static void __exit test_umh_elf_exit(void)
 {
+	test_umh_elf_wake();
 	debugfs_remove_recursive(test_umh_elf_dir);
 	test_umh_elf_release();
 }

@@ -21,9 +21,11 @@
 #include <linux/workqueue.h>
 #include <uapi/linux/elf_module.h>
 
+struct cgroup;
 struct file;
 struct pid;
 struct task_struct;
+struct umh_elf_notify;
 struct umh_elf_proc;
 
 /* Longest STATUS= text kept for sysfs, and longest stderr line logged. */
@@ -47,16 +49,21 @@ struct umh_elf_watch {
  * @name: module name: argv[0], comm, and the prefix of its log lines
  * @ended: called from the event work once every process is gone
  * @caps: capability limit, applied when @limit_caps is set
- * @limit_caps: apply @caps to every capability set of the process
+ * @limit_caps: apply @caps to every capability set of the process, and
+ *	run it as @uid instead of root (kernel/umh_elf_cred.c)
+ * @uid: uid and gid of the process when @limit_caps is set
+ * @uid_slot: 1 + the slot of @uid in the range of ELF modules, 0 if none
  * @pid: thread group of the main process
  * @task: main process, kept to read its exit status after it is reaped
  * @to_proc: kernel end of the pipe on the process's fd 0
  * @to_proc_reader: the process's end of it, so that it always has a reader
  * @from_proc: kernel end of the pipe on the process's fd 1
  * @err: kernel end of the pipe on the process's fd 2 (non-blocking)
- * @notify: kernel end of the pipe on the process's fd 3 (non-blocking)
+ * @ntf: the notify file on the process's fd 3 (kernel/umh_elf_notify.c)
+ * @cgrp: the module's cgroup: its processes (kernel/umh_elf_contain.c)
+ * @events: the cgroup.events file of @cgrp
  * @watch_err: wakes @work when @err has data or lost its writers
- * @watch_notify: wakes @work when @notify has data or lost its writers
+ * @watch_events: wakes @work when @cgrp gains or loses its last member
  * @watch_exit: wakes @work when the main process has exited
  * @watch_to: wakes callers on @wq when @to_proc has room
  * @watch_from: wakes callers on @wq when @from_proc has data
@@ -67,19 +74,18 @@ struct umh_elf_watch {
  *	channel's pipes have room or data
  * @chan_lock: serialises channel calls; protects @chan_broken
  * @chan_broken: a call failed half-way; the channel is closed for good
- * @lock: protects @ready, @exited, @exit_status, @notify_errno,
- *	@notify_eof, @gone and @status; the event work writes them, waiters
- *	and sysfs read them
+ * @lock: protects @ready, @exited, @exit_status, @notify_errno, @gone and
+ *	@status; the event work and the notify file write them, waiters and
+ *	sysfs read them
  * @ready: READY=1 was received
  * @exited: the main process has exited; @exit_status is its wait status
  * @exit_status: wait status of the main process (as waitpid() reports it)
  * @notify_errno: the last valid ERRNO= value, 0 if none
- * @notify_eof: no process holds fd 3 any more
- * @gone: @exited and @notify_eof: nothing of the module runs
+ * @gone: @exited and no process is left in @cgrp: nothing of it runs
  * @status: the last STATUS= line
  * @errline: partial stderr line (event work only)
  * @errlen: bytes in @errline
- * @ntfline: partial notify line (event work only)
+ * @ntfline: partial notify line (under the lock of @ntf)
  * @ntflen: bytes in @ntfline
  * @ratelimit: limits the stderr lines logged
  */
@@ -88,6 +94,8 @@ struct umh_elf_proc {
 	void (*ended)(struct umh_elf_proc *proc);
 	kernel_cap_t caps;
 	bool limit_caps;
+	unsigned int uid;
+	unsigned int uid_slot;
 
 	struct pid *pid;
 	struct task_struct *task;
@@ -95,10 +103,12 @@ struct umh_elf_proc {
 	struct file *to_proc_reader;
 	struct file *from_proc;
 	struct file *err;
-	struct file *notify;
+	struct umh_elf_notify *ntf;
+	struct cgroup *cgrp;
+	struct file *events;
 
 	struct umh_elf_watch watch_err;
-	struct umh_elf_watch watch_notify;
+	struct umh_elf_watch watch_events;
 	struct umh_elf_watch watch_exit;
 	struct umh_elf_watch watch_to;
 	struct umh_elf_watch watch_from;
@@ -112,7 +122,6 @@ struct umh_elf_proc {
 	bool exited;
 	int exit_status;
 	int notify_errno;
-	bool notify_eof;
 	bool gone;
 	char status[UMH_ELF_STATUS_MAX];
 
@@ -126,7 +135,7 @@ struct umh_elf_proc {
 /*
  * What umh_elf_wait_outcome() and umh_elf_result() return besides a
  * negative errno: the module runs on (it said READY=1, or its main
- * process exited 0 while others still hold fd 3), or it ran to
+ * process exited 0 while other processes of it remain), or it ran to
  * completion with status 0.
  */
 #define UMH_ELF_RUNNING	1
@@ -142,6 +151,7 @@ int umh_elf_result(struct umh_elf_proc *proc);
 void umh_elf_signal(struct umh_elf_proc *proc, int sig);
 bool umh_elf_gone(struct umh_elf_proc *proc);
 bool umh_elf_dead(struct umh_elf_proc *proc);
+ssize_t umh_elf_pids(struct umh_elf_proc *proc, char *buf, size_t size);
 void umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout);
 void umh_elf_quiesce(struct umh_elf_proc *proc);
 void umh_elf_release(struct umh_elf_proc *proc);
@@ -150,7 +160,6 @@ ssize_t umh_elf_transact(struct umh_elf_proc *proc, const void *req,
 			 unsigned long timeout);
 pid_t umh_elf_pid(struct umh_elf_proc *proc);
 pid_t umh_elf_main_pid(struct umh_elf_proc *proc);
-ssize_t umh_elf_pids(struct umh_elf_proc *proc, char *buf);
 int umh_elf_describe_end(struct umh_elf_proc *proc, char *buf, size_t size);
 ssize_t umh_elf_status(struct umh_elf_proc *proc, char *buf, size_t size);
 

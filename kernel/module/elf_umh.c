@@ -475,7 +475,7 @@ static ssize_t elf_pid_show(struct module_attribute *mattr,
 static ssize_t elf_pids_show(struct module_attribute *mattr,
 			     struct module_kobject *mk, char *buf)
 {
-	return umh_elf_pids(&to_elf_module(mk->mod)->proc, buf);
+	return umh_elf_pids(&to_elf_module(mk->mod)->proc, buf, PAGE_SIZE);
 }
 
 static ssize_t elf_sha256_show(struct module_attribute *mattr,

@@ -12,6 +12,20 @@
  *	mode=ignoreterm	ignore SIGTERM, say READY=1, wait
  *	mode=daemon	fork; the child holds fd 3 and waits, the parent
  *			exits 0 once the child has started
+ *	mode=escape	double fork and setsid(); the grandchild closes every
+ *			fd and waits, the parent exits 0 once it has started
+ *	mode=threadexit	fork; in the child a thread holds on and the main
+ *			thread calls pthread_exit(); the parent exits 0 once
+ *			the thread runs
+ *	mode=unsharefiles  a child unshares its fd table, closes every fd
+ *			and waits; then the parent says READY=1 and waits
+ *	mode=dstate	say READY=1, then read the test driver's dstate file:
+ *			asleep in D state until the driver is told "wake"
+ *	mode=trywrite file=PATH  open PATH for writing (no truncation) and
+ *			write "x\n"; exit 0 if that worked, else with errno
+ *	mode=poke target=PID  try to signal (kill 0) and ptrace PID; exit
+ *			0 if both were refused, 100 if the signal was allowed,
+ *			101 if the ptrace was
  *	mode=envcheck	check the environment, cwd and fds the kernel gave
  *			it; exit 0 if all is right, else 100 + the check
  *	mode=args	print argv to stderr, one "argv[i]=<...>" line each
@@ -33,14 +47,19 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/elf_module.h>
@@ -76,7 +95,7 @@ static const char *arg(int argc, char **argv, const char *key)
 	return NULL;
 }
 
-static void wait_forever(void)
+static void __attribute__((noreturn)) wait_forever(void)
 {
 	for (;;)
 		pause();
@@ -118,7 +137,7 @@ static int envcheck(char **argv)
 		return 108;
 	if (!is_pipe(2, O_WRONLY))
 		return 109;
-	if (!is_pipe(3, O_WRONLY))
+	if ((fcntl(3, F_GETFL) & O_ACCMODE) != O_WRONLY)
 		return 110;
 	if (fcntl(4, F_GETFD) != -1)
 		return 111;
@@ -169,6 +188,117 @@ static void ready_abort(void)
 	sched_setscheduler(0, SCHED_FIFO, &sp);
 	elf_module_ready();
 	abort();
+}
+
+static void close_every_fd(void)
+{
+	syscall(SYS_close_range, 0U, ~0U, 0U);
+}
+
+/* Leave the module if closing fds, a new session and reparenting could. */
+static int escape(void)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(p))
+		return 1;
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (!pid) {
+		setsid();
+		if (fork())
+			_exit(0);
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		close_every_fd();
+		wait_forever();
+	}
+	close(p[1]);
+	waitpid(pid, NULL, 0);
+	return read(p[0], &c, 1) == 1 ? 0 : 1;
+}
+
+static void *started_worker(void *arg)
+{
+	int *p = arg;
+
+	if (write(p[1], "x", 1) != 1)
+		_exit(1);
+	wait_forever();
+	return arg;
+}
+
+/* A daemon whose main thread goes: it lives on in a worker thread. */
+static int threadexit(void)
+{
+	static int p[2];
+	pthread_t t;
+	char c;
+	pid_t pid;
+
+	if (pipe(p))
+		return 1;
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (!pid) {
+		if (pthread_create(&t, NULL, started_worker, p))
+			_exit(1);
+		pthread_exit(NULL);
+	}
+	close(p[1]);
+	return read(p[0], &c, 1) == 1 ? 0 : 1;
+}
+
+/* A child with an fd table of its own and nothing in it. */
+static int unsharefiles(void)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(p))
+		return 1;
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (!pid) {
+		if (unshare(CLONE_FILES) || write(p[1], "x", 1) != 1)
+			_exit(1);
+		close_every_fd();
+		wait_forever();
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1)
+		return 1;
+	elf_module_ready();
+	wait_forever();
+}
+
+static int trywrite(const char *path)
+{
+	int fd = open(path ?: "", O_WRONLY);
+
+	if (fd < 0 || write(fd, "x\n", 2) != 2)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int poke(const char *target)
+{
+	pid_t pid = atoi(target ?: "0");
+
+	if (pid <= 0)
+		return 98;
+	if (!kill(pid, 0))
+		return 100;
+	if (!ptrace(PTRACE_SEIZE, pid, NULL, NULL))
+		return 101;
+	return 0;
 }
 
 /* Serve the channel: echo, stay silent, or die on the first request. */
@@ -256,6 +386,25 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "daemon"))
 		return daemonize();
+	if (!strcmp(mode, "escape"))
+		return escape();
+	if (!strcmp(mode, "threadexit"))
+		return threadexit();
+	if (!strcmp(mode, "unsharefiles"))
+		return unsharefiles();
+	if (!strcmp(mode, "trywrite"))
+		return trywrite(arg(argc, argv, "file"));
+	if (!strcmp(mode, "poke"))
+		return poke(arg(argc, argv, "target"));
+	if (!strcmp(mode, "dstate")) {
+		int fd = open("/sys/kernel/debug/test_umh_elf/dstate", O_RDONLY);
+
+		if (fd < 0)
+			return 1;
+		elf_module_ready();
+		i = read(fd, &fd, 1);
+		wait_forever();
+	}
 	if (!strcmp(mode, "envcheck")) {
 		i = envcheck(argv);
 		if (i)

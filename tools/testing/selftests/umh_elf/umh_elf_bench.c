@@ -60,6 +60,7 @@
 #include <unistd.h>
 #include <linux/elf.h>
 #include <linux/elf_module.h>
+#include <linux/sched.h>
 
 #include "../kselftest.h"
 #include "umh_elf_util.h"
@@ -77,6 +78,8 @@
 #define KMOD_LIMIT_OLD	50
 /* Executable copies for the user-space baselines. */
 #define TINY_COPY	"/tmp/" TINY
+/* A cgroup made and removed per launch by launch.containment's baseline. */
+#define BENCH_CGROUP	"/sys/fs/cgroup/umh_elf_bench"
 #define TEST_COPY	"/tmp/" TEST
 
 #define MIB		1048576.0
@@ -720,6 +723,44 @@ static int op_exec(struct op *op, double *ms)
 	return err;
 }
 
+/*
+ * What containment adds to a launch, done from user space: make a cgroup,
+ * fork+execve+waitpid() with the child born in it (clone3() with
+ * CLONE_INTO_CGROUP), remove the cgroup.
+ */
+static int op_exec_cgroup(struct op *op, double *ms)
+{
+	static char *const argv[] = { TINY, NULL };
+	struct clone_args args = {
+		.flags = CLONE_INTO_CGROUP,
+		.exit_signal = SIGCHLD,
+	};
+	double t0 = now_ms();
+	int dir, err;
+	pid_t pid;
+
+	if (mkdir(BENCH_CGROUP, 0755))
+		return -errno;
+	dir = open(BENCH_CGROUP, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (dir < 0) {
+		err = -errno;
+		rmdir(BENCH_CGROUP);
+		return err;
+	}
+	args.cgroup = dir;
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (!pid) {
+		execve(op->arg, argv, module_env);
+		_exit(127);
+	}
+	err = pid < 0 ? -errno : reap(pid);
+	close(dir);
+	if (rmdir(BENCH_CGROUP) && !err)
+		err = -errno;
+	*ms = now_ms() - t0;
+	return err;
+}
+
 /* Start @arg mode=ready from user space and wait for its READY=1. */
 static int op_exec_ready(struct op *op, double *ms)
 {
@@ -831,6 +872,8 @@ static void bench_launch(void)
 		  .unload = REGULAR, .unload_timed = true, .scale = 1 },
 		{ .what = "usermode_driver launch (" TINY ")", .run = op_drive,
 		  .arg = umd_cmd, .scale = 1.0 / UMD_COUNT },
+		{ .what = "fork+execve+waitpid(" TINY ") in a new cgroup",
+		  .run = op_exec_cgroup, .arg = TINY_COPY, .scale = 1 },
 	};
 	const struct reps r = { 30, 50, 30e3 };
 	unsigned int i;
@@ -868,6 +911,10 @@ static void bench_launch(void)
 	     "finit_module() of the signed %s against finit_module()+delete_module() of the signed %s",
 	     TINY, REGULAR);
 	row("launch.fixed.signed.vs_regular", "ms", &ops[1].s, &ops[4].s);
+	desc("launch.containment",
+	     "what a cgroup per launch costs, measured from user space: fork()+execve()+waitpid() of %s born in a cgroup made for it and removed after (clone3 CLONE_INTO_CGROUP) against the same without; every ELF module launch pays this since containment (compare launch.fixed with the run before it in bench/)",
+	     TINY);
+	row("launch.containment", "ms", &ops[6].s, &ops[2].s);
 
 	for (i = 0; i < ARRAY_SIZE(ops); i++)
 		if (ops[i].run == op_load && ops[i].fd >= 0)

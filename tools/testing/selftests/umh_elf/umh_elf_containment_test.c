@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sched.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -40,16 +42,158 @@
 #define MOD		"umh_elf_test"
 #define MOD2		"umh_elf_test2"
 
-/* ---- Outcomes that tell the truth (SPEC section 4) ---- */
-
 #define PARAMS_DIR	"/sys/module/module/parameters/"
 #define READY_TIMEOUT	PARAMS_DIR "elf_ready_timeout_ms"
 #define STOP_TIMEOUT	PARAMS_DIR "elf_stop_timeout_ms"
 #define READY_TIMEOUT_DEFAULT	"30000"
 #define STOP_TIMEOUT_DEFAULT	"5000"
 
+/* The cgroup of a module, as an administrator sees it. */
+#define CGROUP_FS	"/sys/fs/cgroup"
+#define MOD_CGROUP	CGROUP_FS "/elf-modules/" MOD
+
+/* Per test, in seconds: above the default ready timeout (30 s). */
+#define TEST_TIMEOUT	60
+
+/*
+ * How long rmmod may take with the default stop timeout: 5 s, plus the
+ * fixed grace after SIGKILL, plus slack for the emulated guest.
+ */
+#define RMMOD_MS	15000
+
 /* Debian's kmod; busybox has applets of the same names in /bin. */
 #define MODPROBE	"/sbin/modprobe"
+
+/* Loads raced by a reader of fd 3. */
+#define READER_LOADS	3
+
+static const char * const test_modules[] = {
+	MOD, MOD2, "umh_elf_caps", "umh_elf_nocaps",
+};
+
+/*
+ * Put things back the way a test expects to find them: the timeouts at
+ * their defaults, the test modules unloaded, no processes of them left.
+ */
+static void env_reset(void)
+{
+	unsigned int i;
+
+	write_text(READY_TIMEOUT, READY_TIMEOUT_DEFAULT);
+	write_text(STOP_TIMEOUT, STOP_TIMEOUT_DEFAULT);
+	for (i = 0; i < ARRAY_SIZE(test_modules); i++)
+		if (!module_gone(test_modules[i]))
+			unload(test_modules[i]);
+	for (i = 0; i < ARRAY_SIZE(test_modules); i++) {
+		WAIT_UNTIL(module_gone(test_modules[i]));
+		kill_procs(test_modules[i]);
+		WAIT_UNTIL(count_procs(test_modules[i]) <= 0);
+	}
+}
+
+/* Returns false if the test is to be skipped. */
+static bool env_setup(struct __test_metadata *_metadata, struct kmsg *log)
+{
+	const char *left;
+
+	log->fd = -1;
+	log->text = NULL;
+	if (geteuid())
+		return false;
+	env_reset();
+	left = first_loaded(test_modules, ARRAY_SIZE(test_modules));
+	ASSERT_TRUE(!left)
+		TH_LOG("%s is still loaded and will not unload", left);
+	left = first_with_procs(test_modules, ARRAY_SIZE(test_modules));
+	ASSERT_TRUE(!left)
+		TH_LOG("processes named %s are left", left);
+	ASSERT_EQ(0, kmsg_open(log))
+		TH_LOG("/dev/kmsg: %s", strerror(errno));
+	return true;
+}
+
+/* Runs in the test process or its parent: uses only log->start. */
+static void env_teardown(struct __test_metadata *_metadata, struct kmsg *log)
+{
+	if (_metadata->exit_code == KSFT_FAIL)
+		kmsg_dump(log->start);
+	env_reset();
+}
+
+FIXTURE(contain) {
+	struct kmsg log;
+};
+
+FIXTURE_SETUP(contain)
+{
+	if (!env_setup(_metadata, &self->log))
+		SKIP(return, "must be run as root");
+}
+
+FIXTURE_TEARDOWN_PARENT(contain)
+{
+	env_teardown(_metadata, &self->log);
+}
+
+/*
+ * rmmod @name in a child and wait at most @ms for it: a stop that hangs
+ * fails the test by name instead of running into the harness timeout.
+ * Returns rmmod's exit status, or -1 if it had not returned in time.
+ */
+static int rmmod_within(const char *name, int ms)
+{
+	long long deadline = now_ms() + ms;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid)
+		_exit(unload(name) ? 1 : 0);
+	while (now_ms() < deadline) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		usleep(50000);
+	}
+	return -1;
+}
+
+/* The one process with @comm, or -1 if there is not exactly one. */
+static pid_t the_proc(const char *comm)
+{
+	pid_t pid;
+
+	return find_procs(comm, &pid, 1) == 1 ? pid : -1;
+}
+
+static bool proc_gone(pid_t pid)
+{
+	return kill(pid, 0) && errno == ESRCH;
+}
+
+/* The pids listed in a module's cgroup.procs, or -1 if unreadable. */
+static int cgroup_procs(const char *cgroup, pid_t *pids, int max)
+{
+	char path[256], buf[4096], *p, *end;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cgroup);
+	if (read_text(path, buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = buf; *p; p = end) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (n < max)
+			pids[n] = v;
+		n++;
+	}
+	return n;
+}
+
+/* ---- Outcomes that tell the truth (SPEC section 4) ---- */
 
 /* Per test, in seconds: above the default ready timeout (30 s). */
 #define OUTCOME_TIMEOUT	90
@@ -131,11 +275,6 @@ static pid_t started_pid(struct kmsg *log)
 	for (p = log->text; p && (p = strstr(p, key)); p += strlen(key))
 		last = p;
 	return last ? atoi(last + strlen(key)) : -1;
-}
-
-static bool proc_gone(pid_t pid)
-{
-	return kill(pid, 0) && errno == ESRCH;
 }
 
 /* Wait for @pid to be gone (reaped), yielding the CPU and nothing else. */
@@ -443,6 +582,344 @@ TEST_F_TIMEOUT(outcome, timeout_bounds, OUTCOME_TIMEOUT)
 
 /* ---- Process membership (SPEC section 3, Containment) ---- */
 
+/*
+ * A daemon that double-forks, calls setsid() and closes every fd, fd 3
+ * included, is still the module's: the load keeps it loaded, and rmmod
+ * ends it.
+ */
+TEST_F_TIMEOUT(contain, double_fork_daemon_closing_every_fd_stays_a_member,
+	       TEST_TIMEOUT)
+{
+	pid_t pids[8];
+	int n;
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=escape"));
+	ASSERT_TRUE(module_listed(MOD))
+		TH_LOG("the load said done: the daemon escaped the module");
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(MOD) == 1));
+	n = cgroup_procs(MOD_CGROUP, pids, 8);
+	EXPECT_EQ(1, n);
+	if (n == 1)
+		EXPECT_EQ(pids[0], the_proc(MOD));
+	ASSERT_EQ(0, rmmod_within(MOD, RMMOD_MS));
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_EQ(0, count_procs(MOD)) TH_LOG("the daemon outlived rmmod");
+	EXPECT_NE(0, access(MOD_CGROUP, F_OK));
+}
+
+/*
+ * A daemon whose main thread exits while a worker thread goes on: the
+ * load keeps the module, and rmmod ends it, quickly.  (Its leader is a
+ * zombie in /proc, which count_procs() does not count: the cgroup lists
+ * it.)
+ */
+TEST_F_TIMEOUT(contain, daemon_main_thread_exit_rmmod_ends_worker,
+	       TEST_TIMEOUT)
+{
+	pid_t pid = -1;
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=threadexit"));
+	ASSERT_TRUE(module_listed(MOD));
+	EXPECT_EQ(1, cgroup_procs(MOD_CGROUP, &pid, 1));
+	ASSERT_EQ(0, rmmod_within(MOD, RMMOD_MS))
+		TH_LOG("rmmod did not return within %d ms", RMMOD_MS);
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_TRUE(WAIT_UNTIL(access(MOD_CGROUP, F_OK) != 0))
+		TH_LOG("processes left in %s", MOD_CGROUP);
+	if (pid > 0)
+		EXPECT_TRUE(proc_gone(pid));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " MOD ": stopped (rmmod)"));
+}
+
+/* A child with an fd table of its own, emptied, is still stopped. */
+TEST_F_TIMEOUT(contain, unshared_fd_table_child_is_stopped, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(MOD, "mode=unsharefiles"));
+	ASSERT_TRUE(module_listed(MOD));
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(MOD) == 2));
+	ASSERT_EQ(0, rmmod_within(MOD, RMMOD_MS))
+		TH_LOG("rmmod did not return within %d ms", RMMOD_MS);
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_EQ(0, count_procs(MOD));
+}
+
+/*
+ * A stranger cannot open a module's fd 3 through /proc to read what the
+ * module says, and a copy of it taken with pidfd_getfd() makes the
+ * stranger no member: rmmod leaves it alone.
+ */
+TEST_F_TIMEOUT(contain, stranger_with_notify_fd_is_no_member, TEST_TIMEOUT)
+{
+	char path[64];
+	int pidfd, fd, status;
+	pid_t mod, stranger;
+	int p[2];
+	char c;
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=ready"));
+	mod = the_proc(MOD);
+	ASSERT_LT(0, mod);
+	snprintf(path, sizeof(path), "/proc/%d/fd/3", mod);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	EXPECT_EQ(-1, fd) TH_LOG("%s opened for reading", path);
+	if (fd >= 0)
+		close(fd);
+
+	ASSERT_EQ(0, pipe(p));
+	stranger = fork();
+	ASSERT_LE(0, stranger);
+	if (!stranger) {
+		pidfd = syscall(SYS_pidfd_open, mod, 0);
+		fd = pidfd < 0 ? -1 : syscall(SYS_pidfd_getfd, pidfd, 3, 0);
+		c = fd >= 0 ? 'y' : 'n';
+		if (write(p[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	ASSERT_EQ(1, read(p[0], &c, 1));
+	close(p[0]);
+	EXPECT_EQ('y', c) TH_LOG("pidfd_getfd() of fd 3 failed");
+
+	ASSERT_EQ(0, rmmod_within(MOD, RMMOD_MS));
+	EXPECT_EQ(0, count_procs(MOD));
+	EXPECT_EQ(0, waitpid(stranger, &status, WNOHANG))
+		TH_LOG("the stranger was killed with the module");
+	kill(stranger, SIGKILL);
+	waitpid(stranger, &status, 0);
+}
+
+/*
+ * A stranger that reads the module's fd 3 through /proc, blocked in
+ * read() when READY=1 comes, cannot swallow it: every load is ready.
+ */
+TEST_F_TIMEOUT(contain, reader_of_notify_fd_changes_no_outcome,
+	       TEST_TIMEOUT)
+{
+	char path[64], buf[64];
+	pid_t reader, mod;
+	int i, fd, status;
+
+	ASSERT_EQ(0, write_text(READY_TIMEOUT, "5000"));
+	for (i = 0; i < READER_LOADS; i++) {
+		reader = fork();
+		ASSERT_LE(0, reader);
+		if (!reader) {
+			while ((mod = the_proc(MOD)) <= 0)
+				usleep(1000);
+			snprintf(path, sizeof(path), "/proc/%d/fd/3", mod);
+			fd = open(path, O_RDONLY);
+			while (fd >= 0 && read(fd, buf, sizeof(buf)) > 0)
+				;
+			_exit(0);
+		}
+		EXPECT_EQ(0, load_ko(MOD, "mode=ready delay_ms=500"))
+			TH_LOG("load %d: READY=1 did not reach the kernel", i);
+		EXPECT_TRUE(module_listed(MOD));
+		kill(reader, SIGKILL);
+		waitpid(reader, &status, 0);
+		ASSERT_EQ(0, rmmod_within(MOD, RMMOD_MS));
+	}
+}
+
+/* The state letter of process @pid, or 0. */
+static char proc_state(pid_t pid)
+{
+	char name[16], comm[512], state;
+
+	snprintf(name, sizeof(name), "%d", pid);
+	return proc_comm_state(name, comm, &state) ? state : 0;
+}
+
+/*
+ * A process that cannot die (asleep in D state in a driver) does not hang
+ * rmmod: it returns within the stop timeout plus the grace, the process is
+ * named in the log, and the name stays taken (EBUSY) until it has exited.
+ */
+TEST_F_TIMEOUT(contain, unkillable_member_does_not_hang_rmmod, TEST_TIMEOUT)
+{
+	long long start, took;
+	pid_t pid;
+
+	ASSERT_EQ(0, run(MODPROBE, DRIVER));
+	ASSERT_EQ(0, write_text(STOP_TIMEOUT, "500"));
+	ASSERT_EQ(0, load_ko(MOD, "mode=dstate"));
+	pid = the_proc(MOD);
+	ASSERT_LT(0, pid);
+	ASSERT_TRUE(WAIT_UNTIL(proc_state(pid) == 'D'));
+
+	start = now_ms();
+	EXPECT_EQ(0, rmmod_within(MOD, RMMOD_MS))
+		TH_LOG("rmmod did not return within %d ms", RMMOD_MS);
+	took = now_ms() - start;
+	TH_LOG("rmmod took %lld ms", took);
+	EXPECT_TRUE(module_gone(MOD));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " MOD ": " MOD));
+	EXPECT_TRUE(kmsg_wait(&self->log, "(state D) does not die; left behind"));
+	EXPECT_EQ('D', proc_state(pid));
+	EXPECT_EQ(-EBUSY, load_ko(MOD, "mode=ready"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " MOD
+			      ": a process of its previous instance is still alive"));
+
+	ASSERT_EQ(0, drv("wake"));
+	EXPECT_TRUE(WAIT_UNTIL(proc_gone(pid)));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " MOD
+			      ": the last process left behind has exited"));
+	EXPECT_EQ(0, load_ko(MOD, "mode=ready"))
+		TH_LOG("the name is still taken after the process exited");
+	EXPECT_EQ(0, rmmod_within(MOD, RMMOD_MS));
+}
+
+/*
+ * Root cannot move a module's process out of its cgroup, move a stranger
+ * in, nor make or remove cgroups there.
+ */
+TEST_F_TIMEOUT(contain, cgroup_membership_is_sealed, TEST_TIMEOUT)
+{
+	char pid[32];
+	pid_t mod, stranger;
+	int status;
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=ready"));
+	mod = the_proc(MOD);
+	ASSERT_LT(0, mod);
+	snprintf(pid, sizeof(pid), "%d", mod);
+	EXPECT_EQ(-EPERM, write_text(CGROUP_FS "/cgroup.procs", pid));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	EXPECT_EQ(-EPERM, write_text(MOD_CGROUP "/cgroup.procs", pid));
+	EXPECT_EQ(-EPERM, write_text(CGROUP_FS "/elf-modules/cgroup.procs",
+				     pid));
+	EXPECT_EQ(-1, mkdir(MOD_CGROUP "/sub", 0755));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, mkdir(CGROUP_FS "/elf-modules/" MOD2, 0755));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, rmdir(MOD_CGROUP));
+
+	/* Nor by clone3(CLONE_INTO_CGROUP), out of or into it. */
+	stranger = fork();
+	ASSERT_LE(0, stranger);
+	if (!stranger) {
+		struct clone_args args = {
+			.flags = CLONE_INTO_CGROUP,
+			.exit_signal = SIGCHLD,
+		};
+		int dir = open(MOD_CGROUP, O_DIRECTORY | O_RDONLY);
+		long ret;
+
+		args.cgroup = dir;
+		ret = syscall(SYS_clone3, &args, sizeof(args));
+		if (!ret)
+			_exit(0);
+		_exit(ret < 0 && errno == EPERM ? 0 : 1);
+	}
+	ASSERT_EQ(stranger, waitpid(stranger, &status, 0));
+	EXPECT_EQ(0, status) TH_LOG("clone3() into the module's cgroup");
+
+	ASSERT_EQ(0, rmmod_within(MOD, RMMOD_MS));
+	EXPECT_EQ(0, count_procs(MOD));
+}
+
 /* ---- capabilities= is a privilege boundary (SPEC section 3) ---- */
+
+/* Signed test modules with capabilities="" and with two capabilities. */
+#define NOCAPS		"umh_elf_nocaps"
+#define CAPS		"umh_elf_caps"
+#define MODPROBE_SYSCTL	"/proc/sys/kernel/modprobe"
+#define ROOT_FILE	"/tmp/umh_elf_root_only"
+
+/* The value of "@key:" in /proc/@pid/status (its first field), or -1. */
+static long status_field(pid_t pid, const char *key)
+{
+	char path[64], line[256];
+	size_t n = strlen(key);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':')
+			v = strtol(line + n + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/*
+ * capabilities="": not root, no_new_privs; the uid is its own, not that of
+ * another module with capabilities=.
+ */
+TEST_F_TIMEOUT(contain, capabilities_module_runs_as_its_own_uid,
+	       TEST_TIMEOUT)
+{
+	pid_t a, b;
+	long uid_a, uid_b;
+
+	ASSERT_EQ(0, load_ko(NOCAPS, "mode=ready"));
+	ASSERT_EQ(0, load_ko(CAPS, "mode=ready"));
+	a = elf_pid(NOCAPS);
+	b = elf_pid(CAPS);
+	ASSERT_LT(0, a);
+	ASSERT_LT(0, b);
+	uid_a = status_field(a, "Uid");
+	uid_b = status_field(b, "Uid");
+	EXPECT_LT(0, uid_a) TH_LOG("%s runs as uid %ld", NOCAPS, uid_a);
+	EXPECT_LT(0, uid_b) TH_LOG("%s runs as uid %ld", CAPS, uid_b);
+	EXPECT_NE(uid_a, uid_b);
+	EXPECT_EQ(uid_a, status_field(a, "Gid"));
+	EXPECT_EQ(1, status_field(a, "NoNewPrivs"));
+	EXPECT_EQ(1, status_field(b, "NoNewPrivs"));
+	EXPECT_EQ(0, unload(NOCAPS));
+	EXPECT_EQ(0, unload(CAPS));
+}
+
+/*
+ * capabilities="" cannot write /proc/sys/kernel/modprobe (which would let
+ * it choose what the next request_module() runs with every capability),
+ * nor a root-owned file of mode 0600.
+ */
+TEST_F_TIMEOUT(contain, capabilities_empty_cannot_write_as_root,
+	       TEST_TIMEOUT)
+{
+	char before[256], after[256];
+	int fd;
+
+	ASSERT_LT(0, read_text(MODPROBE_SYSCTL, before, sizeof(before)));
+	EXPECT_EQ(-EACCES, load_ko(NOCAPS, "mode=trywrite file="
+				   MODPROBE_SYSCTL));
+	ASSERT_LT(0, read_text(MODPROBE_SYSCTL, after, sizeof(after)));
+	EXPECT_STREQ(before, after);
+	if (strcmp(before, after))
+		write_text(MODPROBE_SYSCTL, before);
+
+	fd = open(ROOT_FILE, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fchmod(fd, 0600));
+	close(fd);
+	EXPECT_EQ(-EACCES, load_ko(NOCAPS, "mode=trywrite file=" ROOT_FILE));
+	EXPECT_EQ(0, read_text(ROOT_FILE, after, sizeof(after)));
+	unlink(ROOT_FILE);
+	EXPECT_TRUE(module_gone(NOCAPS));
+}
+
+/* One module with capabilities= cannot signal or ptrace another. */
+TEST_F_TIMEOUT(contain, modules_cannot_signal_or_ptrace_each_other,
+	       TEST_TIMEOUT)
+{
+	char params[64];
+	pid_t target;
+
+	ASSERT_EQ(0, load_ko(CAPS, "mode=ready"));
+	target = elf_pid(CAPS);
+	ASSERT_LT(0, target);
+	snprintf(params, sizeof(params), "mode=poke target=%d", target);
+	EXPECT_EQ(0, load_ko(NOCAPS, params))
+		TH_LOG("-100: could signal it, -101: could ptrace it");
+	EXPECT_TRUE(module_listed(CAPS));
+	EXPECT_EQ(target, elf_pid(CAPS));
+	EXPECT_EQ(0, unload(CAPS));
+}
 
 TEST_HARNESS_MAIN

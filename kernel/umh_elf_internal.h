@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ELF modules, process side: what its files share.  umh_elf.c runs and
+ * follows the processes, umh_elf_contain.c keeps them in the module's
+ * cgroup, umh_elf_cred.c gives them their credentials, umh_elf_notify.c
+ * is their notify fd.
+ */
+#ifndef _KERNEL_UMH_ELF_INTERNAL_H
+#define _KERNEL_UMH_ELF_INTERNAL_H
+
+#include <linux/umh_elf.h>
+
+/* umh_elf.c: the sd_notify parser, fed by the notify file. */
+void umh_elf_notify_bytes(struct umh_elf_proc *proc, const char *buf,
+			  size_t len);
+void umh_elf_notify_flush(struct umh_elf_proc *proc);
+
+/* umh_elf_notify.c */
+struct file *umh_elf_notify_open(struct umh_elf_proc *proc);
+void umh_elf_notify_detach(struct umh_elf_proc *proc);
+
+/* umh_elf_cred.c */
+int umh_elf_cred_get(struct umh_elf_proc *proc);
+void umh_elf_cred_put(struct umh_elf_proc *proc);
+int umh_elf_cred_apply(struct umh_elf_proc *proc, struct cred *new);
+
+/* umh_elf_contain.c */
+int umh_elf_contain_create(struct umh_elf_proc *proc);
+int umh_elf_contain_enter(struct umh_elf_proc *proc);
+bool umh_elf_contain_populated(struct umh_elf_proc *proc);
+void umh_elf_contain_signal(struct umh_elf_proc *proc, int sig);
+ssize_t umh_elf_contain_pids(struct umh_elf_proc *proc, char *buf,
+			     size_t size);
+void umh_elf_contain_name_stragglers(struct umh_elf_proc *proc);
+void umh_elf_contain_release(struct umh_elf_proc *proc);
+
+#endif /* _KERNEL_UMH_ELF_INTERNAL_H */
