@@ -437,6 +437,8 @@ static void umh_elf_event(struct work_struct *work)
 	proc->gone |= now_gone;
 	spin_unlock(&proc->lock);
 
+	if (now_gone)
+		umh_elf_contain_retire(proc);
 	wake_up_all(&proc->wq);
 	if (now_gone) {
 		umh_elf_log_errline(proc);
