@@ -28,7 +28,7 @@
  *	the same, but thread I requests PREFIX followed by I: as many names
  *	as threads;
  *   wake
- *	wake every reader of /sys/kernel/debug/test_umh_elf/dstate, a file
+ *	wakes every reader of /sys/kernel/debug/test_umh_elf/dstate, a file
  *	whose read() sleeps uninterruptibly (D state, deaf to SIGKILL) until
  *	then, or for at most a minute: what a process stuck in a driver
  *	looks like, for the tests of stopping a module that cannot die;

@@ -52,6 +52,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdnoreturn.h>
 #include <string.h>
 #include <errno.h>
 #include <sys/ptrace.h>
@@ -95,7 +96,7 @@ static const char *arg(int argc, char **argv, const char *key)
 	return NULL;
 }
 
-static void __attribute__((noreturn)) wait_forever(void)
+static noreturn void wait_forever(void)
 {
 	for (;;)
 		pause();

@@ -440,7 +440,7 @@ TEST_F_TIMEOUT(kmod, limit_raised_and_lowered_under_load, TEST_TIMEOUT)
 	ret = drv_wait(b);
 	if (ret == -EBADE && held > KMOD_BUSY_MS &&
 	    kmsg_wait(&self->log, "request_module(umh_elf_limit_b0): -62, expected 0")) {
-		TH_LOG("held back %lld ms, more than the %d ms kmod waits for a slot: -ETIME is right",
+		TH_LOG("held back %lld ms, over kmod's %d ms wait for a slot: -ETIME is right",
 		       held, KMOD_BUSY_MS);
 		EXPECT_EQ(8, fake_runs());
 	} else {
