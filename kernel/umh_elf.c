@@ -47,6 +47,8 @@
 #define UMH_ELF_ENV_MAX		5
 /* Reads of one pipe per run of the event work before it yields. */
 #define UMH_ELF_DRAIN_ROUNDS	64
+/* Exit statuses that are taken as an errno (the largest Linux errno). */
+#define UMH_ELF_EXIT_ERRNO_MAX	133
 
 /*
  * The seals of an image file: no write, no change of size, no change of
@@ -245,24 +247,75 @@ static void umh_elf_err_bytes(struct umh_elf_proc *proc, const char *buf,
 	}
 }
 
-/* One sd_notify style assignment: READY=1 or STATUS=text. */
+/*
+ * The length of the value if @line (@len bytes, no newline) assigns the
+ * notify key @key ("KEY="), else -1.
+ */
+static ssize_t umh_elf_notify_value(const char *line, size_t len,
+				    const char *key)
+{
+	size_t n = strlen(key);
+
+	if (len < n || memcmp(line, key, n))
+		return -1;
+	return len - n;
+}
+
+static void umh_elf_notify_status(struct umh_elf_proc *proc, const char *val,
+				  size_t len)
+{
+	len = min(len, sizeof(proc->status) - 1);
+	spin_lock(&proc->lock);
+	memcpy(proc->status, val, len);
+	proc->status[len] = '\0';
+	spin_unlock(&proc->lock);
+}
+
+/*
+ * ERRNO=E: the errno of the load if the main process then exits with a
+ * status other than 0.  A value that is not a decimal number from 1 to
+ * ELF_MODULE_ERRNO_MAX is ignored; a later valid one replaces it.
+ */
+static void umh_elf_notify_errno(struct umh_elf_proc *proc, const char *val,
+				 size_t len)
+{
+	char num[8];
+	int err;
+
+	if (!len || len >= sizeof(num))
+		return;
+	memcpy(num, val, len);
+	num[len] = '\0';
+	if (kstrtoint(num, 10, &err) || err < 1 || err > ELF_MODULE_ERRNO_MAX)
+		return;
+	spin_lock(&proc->lock);
+	proc->notify_errno = err;
+	spin_unlock(&proc->lock);
+}
+
+/* One sd_notify style line: READY=1, STATUS=text or ERRNO=E. */
 static void umh_elf_notify_line(struct umh_elf_proc *proc)
 {
 	const char *line = proc->ntfline;
 	size_t len = proc->ntflen;
+	ssize_t n;
 
 	proc->ntflen = 0;
-	if (len == 7 && !memcmp(line, "READY=1", 7)) {
+	if (len == strlen(ELF_MODULE_NOTIFY_READY) &&
+	    !memcmp(line, ELF_MODULE_NOTIFY_READY, len)) {
 		spin_lock(&proc->lock);
 		proc->ready = true;
 		spin_unlock(&proc->lock);
-	} else if (len >= 7 && !memcmp(line, "STATUS=", 7)) {
-		len = min(len - 7, sizeof(proc->status) - 1);
-		spin_lock(&proc->lock);
-		memcpy(proc->status, line + 7, len);
-		proc->status[len] = '\0';
-		spin_unlock(&proc->lock);
+		return;
 	}
+	n = umh_elf_notify_value(line, len, ELF_MODULE_NOTIFY_STATUS);
+	if (n >= 0) {
+		umh_elf_notify_status(proc, line + len - n, n);
+		return;
+	}
+	n = umh_elf_notify_value(line, len, ELF_MODULE_NOTIFY_ERRNO);
+	if (n >= 0)
+		umh_elf_notify_errno(proc, line + len - n, n);
 }
 
 /**
@@ -351,6 +404,8 @@ static void umh_elf_event(struct work_struct *work)
 	proc->gone |= now_gone;
 	spin_unlock(&proc->lock);
 
+	if (now_gone)
+		umh_elf_contain_retire(proc);
 	wake_up_all(&proc->wq);
 	if (now_gone) {
 		umh_elf_log_errline(proc);
@@ -521,48 +576,101 @@ out:
 	return err;
 }
 
+/*
+ * What the load reports for how the main process ended: 0 for exit 0;
+ * ECHILD for a signal; for exit N, the errno of the last valid ERRNO=
+ * line, or else N if it is an errno; ECHILD for a larger N, and for
+ * EEXIST, which modprobe would take for "already loaded".  The caller
+ * holds @proc->lock and has seen @proc->exited.
+ */
+static int umh_elf_end_result(struct umh_elf_proc *proc)
+{
+	int status = proc->exit_status;
+	int err;
+
+	if (umh_elf_term_signal(status))
+		return -ECHILD;
+	if (!status)
+		return UMH_ELF_DONE;
+	if (proc->notify_errno)
+		err = proc->notify_errno;
+	else if (umh_elf_exit_code(status) <= UMH_ELF_EXIT_ERRNO_MAX)
+		err = umh_elf_exit_code(status);
+	else
+		err = ECHILD;
+	return err == EEXIST ? -ECHILD : -err;
+}
+
 static int umh_elf_outcome(struct umh_elf_proc *proc)
 {
-	int status;
-
 	guard(spinlock)(&proc->lock);
+	/* Gone before the load returned: that end is the outcome. */
+	if (proc->gone)
+		return umh_elf_end_result(proc);
 	if (proc->ready)
 		return UMH_ELF_RUNNING;
 	if (!proc->exited)
 		return -EINPROGRESS;
-	status = proc->exit_status;
-	if (umh_elf_term_signal(status))
-		return -ECHILD;
-	if (status)
-		return -umh_elf_exit_code(status);
-	return proc->gone ? UMH_ELF_DONE : UMH_ELF_RUNNING;
+	if (proc->exit_status)
+		return umh_elf_end_result(proc);
+	/* Exit 0 while other processes of it remain: a daemon. */
+	return UMH_ELF_RUNNING;
+}
+
+static bool umh_elf_settled(struct umh_elf_proc *proc)
+{
+	return umh_elf_outcome(proc) != -EINPROGRESS;
 }
 
 /**
  * umh_elf_wait_outcome() - wait until a new ELF module is ready or done
  * @proc: a process started by umh_elf_spawn()
  * @timeout: how long to wait, in jiffies
+ * @killable: whether a fatal signal to the caller ends the wait
  *
+ * Context: process context, sleeps.
  * Return: %UMH_ELF_RUNNING once the module said READY=1, or its main
  * process exited 0 while other processes of the module remain;
  * %UMH_ELF_DONE when the main process exited 0 and none remains;
- * -N when it exited with status N; -ECHILD when a signal ended it;
- * -ETIMEDOUT when none of this happened within @timeout; -EINTR when the
- * caller got a fatal signal.  The processes are left running on errors
- * of the last two kinds: stop them with umh_elf_stop().
+ * a negative errno when the main process failed (see
+ * umh_elf_end_result()), also after READY=1 if every process is gone
+ * by the time of the call; -ETIMEDOUT when none of this happened within
+ * @timeout; -EINTR when the caller got a fatal signal.  The processes
+ * are left running on errors of the last two kinds and on a failure
+ * that left forked processes behind: stop them with umh_elf_stop().
  */
-int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout)
+int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout,
+			 bool killable)
 {
+	wait_queue_head_t *wq = &proc->wq;
 	long left;
 
-	left = wait_event_killable_timeout(proc->wq,
-					   umh_elf_outcome(proc) != -EINPROGRESS,
-					   timeout);
+	if (killable)
+		left = wait_event_killable_timeout(*wq, umh_elf_settled(proc),
+						   timeout);
+	else
+		left = wait_event_timeout(*wq, umh_elf_settled(proc), timeout);
 	if (left < 0)
 		return -EINTR;
 	if (!left)
 		return -ETIMEDOUT;
 	return umh_elf_outcome(proc);
+}
+
+/**
+ * umh_elf_result() - what the load of an ELF module reports for its end
+ * @proc: a process started by umh_elf_spawn(), whose processes are gone
+ *	(umh_elf_gone())
+ *
+ * Context: any context that may take a spinlock.
+ * Return: %UMH_ELF_DONE if the main process exited 0; else the negative
+ * errno the load fails with (exit status or ERRNO=, or -ECHILD, as
+ * Documentation/admin-guide/elf-modules.rst tells).
+ */
+int umh_elf_result(struct umh_elf_proc *proc)
+{
+	guard(spinlock)(&proc->lock);
+	return umh_elf_end_result(proc);
 }
 
 /**
@@ -605,6 +713,28 @@ bool umh_elf_gone(struct umh_elf_proc *proc)
 {
 	guard(spinlock)(&proc->lock);
 	return proc->gone;
+}
+
+/**
+ * umh_elf_dead() - whether every process of an ELF module has exited
+ * @proc: state set up by umh_elf_proc_init()
+ *
+ * Unlike umh_elf_gone(), which follows the event work, this looks at the
+ * processes themselves: it is true from the moment the last of them has
+ * exited, before the event work has run.  The processes are the members
+ * of the module's cgroup.
+ *
+ * Context: any context; does not sleep.
+ * Return: true once the main process has exited and no process is left
+ * in the module's cgroup; false while one of them runs, or if the module
+ * never started.
+ */
+bool umh_elf_dead(struct umh_elf_proc *proc)
+{
+	if (!proc->pid || !proc->cgrp || !umh_elf_main_exited(proc))
+		return false;
+	/* A process leaves the cgroup before it is reported as exited. */
+	return !umh_elf_contain_populated(proc);
 }
 
 /**
@@ -682,13 +812,35 @@ void umh_elf_release(struct umh_elf_proc *proc)
 }
 
 /**
- * umh_elf_pid() - the pid of the main process of an ELF module
+ * umh_elf_pid() - the pid the main process of an ELF module started with
  * @proc: a process started by umh_elf_spawn()
  *
+ * For the log: once the main process has exited, the number may name
+ * another process (see umh_elf_main_pid()).
+ *
+ * Context: any context.
  * Return: the pid in the initial pid namespace, 0 if it never started.
  */
 pid_t umh_elf_pid(struct umh_elf_proc *proc)
 {
+	return pid_nr(proc->pid);
+}
+
+/**
+ * umh_elf_main_pid() - the pid of the main process while it runs
+ * @proc: state set up by umh_elf_proc_init()
+ *
+ * Unlike umh_elf_pid(), never a number that may since name another
+ * process: once the main process has exited, its pid is free for reuse.
+ *
+ * Context: any context; does not sleep.
+ * Return: the pid in the initial pid namespace, or 0 if the main process
+ * has exited or never started.
+ */
+pid_t umh_elf_main_pid(struct umh_elf_proc *proc)
+{
+	if (!proc->pid || umh_elf_main_exited(proc))
+		return 0;
 	return pid_nr(proc->pid);
 }
 

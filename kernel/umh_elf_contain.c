@@ -218,6 +218,23 @@ void umh_elf_contain_name_stragglers(struct umh_elf_proc *proc)
 	css_task_iter_end(&it);
 }
 
+/**
+ * umh_elf_contain_retire() - remove the cgroup of a module that has ended
+ * @proc: a process started by umh_elf_spawn(), none of whose processes
+ *	is left
+ *
+ * The name of a module is free from the moment its last process is gone:
+ * a new instance makes a cgroup of the same name.  So the empty cgroup is
+ * removed at once, not when the last reference to the module goes; the
+ * reference stays until umh_elf_contain_release().
+ *
+ * Context: Process context; takes cgroup_mutex.
+ */
+void umh_elf_contain_retire(struct umh_elf_proc *proc)
+{
+	cgroup_kernel_destroy(proc->cgrp);
+}
+
 /* Remove a cgroup once its last straggler is gone, then let go of it. */
 struct umh_elf_grave {
 	struct delayed_work work;

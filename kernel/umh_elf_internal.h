@@ -32,6 +32,7 @@ void umh_elf_contain_signal(struct umh_elf_proc *proc, int sig);
 ssize_t umh_elf_contain_pids(struct umh_elf_proc *proc, char *buf,
 			     size_t size);
 void umh_elf_contain_name_stragglers(struct umh_elf_proc *proc);
+void umh_elf_contain_retire(struct umh_elf_proc *proc);
 void umh_elf_contain_release(struct umh_elf_proc *proc);
 
 #endif /* _KERNEL_UMH_ELF_INTERNAL_H */

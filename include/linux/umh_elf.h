@@ -74,12 +74,13 @@ struct umh_elf_watch {
  *	channel's pipes have room or data
  * @chan_lock: serialises channel calls; protects @chan_broken
  * @chan_broken: a call failed half-way; the channel is closed for good
- * @lock: protects @ready, @exited, @exit_status, @gone and @status; the
- *	event work and the notify file write them, waiters and sysfs read
- *	them
+ * @lock: protects @ready, @exited, @exit_status, @notify_errno, @gone and
+ *	@status; the event work and the notify file write them, waiters and
+ *	sysfs read them
  * @ready: READY=1 was received
  * @exited: the main process has exited; @exit_status is its wait status
  * @exit_status: wait status of the main process (as waitpid() reports it)
+ * @notify_errno: the last valid ERRNO= value, 0 if none
  * @gone: @exited and no process is left in @cgrp: nothing of it runs
  * @status: the last STATUS= line
  * @errline: partial stderr line (event work only)
@@ -120,6 +121,7 @@ struct umh_elf_proc {
 	bool ready;
 	bool exited;
 	int exit_status;
+	int notify_errno;
 	bool gone;
 	char status[UMH_ELF_STATUS_MAX];
 
@@ -131,9 +133,10 @@ struct umh_elf_proc {
 };
 
 /*
- * What umh_elf_wait_outcome() returns besides a negative errno: the
- * module runs on (it said READY=1, or its main process exited 0 while
- * other processes of it remain), or it ran to completion with status 0.
+ * What umh_elf_wait_outcome() and umh_elf_result() return besides a
+ * negative errno: the module runs on (it said READY=1, or its main
+ * process exited 0 while other processes of it remain), or it ran to
+ * completion with status 0.
  */
 #define UMH_ELF_RUNNING	1
 #define UMH_ELF_DONE	0
@@ -142,9 +145,12 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 		       void (*ended)(struct umh_elf_proc *proc));
 int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 		  char **argv);
-int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout);
+int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout,
+			 bool killable);
+int umh_elf_result(struct umh_elf_proc *proc);
 void umh_elf_signal(struct umh_elf_proc *proc, int sig);
 bool umh_elf_gone(struct umh_elf_proc *proc);
+bool umh_elf_dead(struct umh_elf_proc *proc);
 ssize_t umh_elf_pids(struct umh_elf_proc *proc, char *buf, size_t size);
 void umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout);
 void umh_elf_quiesce(struct umh_elf_proc *proc);
@@ -153,6 +159,7 @@ ssize_t umh_elf_transact(struct umh_elf_proc *proc, const void *req,
 			 size_t req_len, void *reply, size_t reply_size,
 			 unsigned long timeout);
 pid_t umh_elf_pid(struct umh_elf_proc *proc);
+pid_t umh_elf_main_pid(struct umh_elf_proc *proc);
 int umh_elf_describe_end(struct umh_elf_proc *proc, char *buf, size_t size);
 ssize_t umh_elf_status(struct umh_elf_proc *proc, char *buf, size_t size);
 

@@ -40,15 +40,54 @@
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "module."
 
+/*
+ * The two timeouts, in ms, and their bounds (elf-modules.rst): a load
+ * that could not succeed, or one that could park a module forever, is
+ * refused with -EINVAL.
+ */
+#define ELF_UMH_READY_MIN_MS	100
+#define ELF_UMH_READY_MAX_MS	(10 * 60 * 1000)
+#define ELF_UMH_STOP_MIN_MS	100
+#define ELF_UMH_STOP_MAX_MS	(60 * 1000)
+
+static int elf_umh_set_ready_timeout(const char *val,
+				     const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, ELF_UMH_READY_MIN_MS,
+				     ELF_UMH_READY_MAX_MS);
+}
+
+static int elf_umh_set_stop_timeout(const char *val,
+				    const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, ELF_UMH_STOP_MIN_MS,
+				     ELF_UMH_STOP_MAX_MS);
+}
+
+static const struct kernel_param_ops elf_umh_ready_timeout_ops = {
+	.set = elf_umh_set_ready_timeout,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops elf_umh_stop_timeout_ops = {
+	.set = elf_umh_set_stop_timeout,
+	.get = param_get_uint,
+};
+
 static unsigned int elf_ready_timeout_ms = 30000;
-module_param(elf_ready_timeout_ms, uint, 0644);
+module_param_cb(elf_ready_timeout_ms, &elf_umh_ready_timeout_ops,
+		&elf_ready_timeout_ms, 0644);
 MODULE_PARM_DESC(elf_ready_timeout_ms,
-		 "How long an ELF module gets to become ready, in ms");
+		 "How long an ELF module gets to become ready, in ms (100 to 600000)");
 
 static unsigned int elf_stop_timeout_ms = 5000;
-module_param(elf_stop_timeout_ms, uint, 0644);
+module_param_cb(elf_stop_timeout_ms, &elf_umh_stop_timeout_ops,
+		&elf_stop_timeout_ms, 0644);
 MODULE_PARM_DESC(elf_stop_timeout_ms,
-		 "How long an ELF module gets to exit after SIGTERM, in ms");
+		 "How long an ELF module gets to exit after SIGTERM, in ms (100 to 60000)");
+
+/* How often a killed loader looks whether others still share its load. */
+#define ELF_UMH_SHARED_POLL	(HZ / 10)
 
 /* Longest parameter string, and most words in it. */
 #define ELF_UMH_ARGS_MAX	(32 * PAGE_SIZE)
@@ -424,11 +463,19 @@ static void elf_umh_free(struct elf_module *em)
 	kfree(em);
 }
 
+/* The main process while it runs; an empty line once it has exited. */
 static ssize_t elf_pid_show(struct module_attribute *mattr,
 			    struct module_kobject *mk, char *buf)
 {
-	return sysfs_emit(buf, "%d\n",
-			  umh_elf_pid(&to_elf_module(mk->mod)->proc));
+	pid_t pid = umh_elf_main_pid(&to_elf_module(mk->mod)->proc);
+
+	return pid ? sysfs_emit(buf, "%d\n", pid) : sysfs_emit(buf, "\n");
+}
+
+static ssize_t elf_pids_show(struct module_attribute *mattr,
+			     struct module_kobject *mk, char *buf)
+{
+	return umh_elf_pids(&to_elf_module(mk->mod)->proc, buf, PAGE_SIZE);
 }
 
 static ssize_t elf_sha256_show(struct module_attribute *mattr,
@@ -460,12 +507,14 @@ static ssize_t elf_status_show(struct module_attribute *mattr,
 	}
 
 static ELF_UMH_ATTR(elf_attr_pid, "pid", elf_pid_show);
+static ELF_UMH_ATTR(elf_attr_pids, "pids", elf_pids_show);
 static ELF_UMH_ATTR(elf_attr_sha256, "sha256", elf_sha256_show);
 static ELF_UMH_ATTR(elf_attr_signed, "signed", elf_signed_show);
 static ELF_UMH_ATTR(elf_attr_status, "status", elf_status_show);
 
 static struct attribute *elf_umh_attrs[] = {
 	&elf_attr_pid.attr,
+	&elf_attr_pids.attr,
 	&elf_attr_sha256.attr,
 	&elf_attr_signed.attr,
 	&elf_attr_status.attr,
@@ -581,44 +630,105 @@ static int elf_umh_start(struct elf_module *em, const struct load_info *info)
 	return 0;
 }
 
-/* Wait for the outcome of a started module; returns what the load returns. */
-static int elf_umh_settle(struct elf_module *em)
+/*
+ * Wait for the outcome of a started module.  A caller that gets a fatal
+ * signal meanwhile waits on, unkillably, as long as other callers share
+ * its load (module_load_shared()): the load goes on for them, and they
+ * get what it returns.  The killed caller itself never sees it.
+ */
+static int elf_umh_wait(struct elf_module *em, const struct load_info *info)
 {
 	unsigned long timeout = msecs_to_jiffies(READ_ONCE(elf_ready_timeout_ms));
+	unsigned long deadline = jiffies + timeout;
 	int ret;
 
-	ret = umh_elf_wait_outcome(&em->proc, timeout);
-	if (ret == UMH_ELF_RUNNING) {
-		bool live;
-
-		module_put(&em->mod);	/* the load's own reference */
-		kobject_uevent(&em->mod.mkobj.kobj, KOBJ_ADD);
-		mutex_lock(&module_mutex);
-		/* It may have died since: then the reaper left it to us. */
-		live = !umh_elf_gone(&em->proc);
-		if (live)
-			em->mod.state = MODULE_STATE_LIVE;
-		mutex_unlock(&module_mutex);
-		if (live) {
-			/* Losers of a concurrent load wait for this. */
-			wake_up_all(&module_wq);
-			/* From here on the reaper may free @em at any time. */
-			return UMH_ELF_RUNNING;
-		}
-		ret = UMH_ELF_DONE;
-	}
-	if (ret == -ETIMEDOUT || ret == -EINTR) {
-		umh_elf_stop(&em->proc, 0);
+	ret = umh_elf_wait_outcome(&em->proc, timeout, true);
+	while (ret == -EINTR && module_load_shared(info)) {
+		if (time_after_eq(jiffies, deadline))
+			return -ETIMEDOUT;
+		timeout = min_t(unsigned long, deadline - jiffies,
+				ELF_UMH_SHARED_POLL);
+		ret = umh_elf_wait_outcome(&em->proc, timeout, false);
 		if (ret == -ETIMEDOUT)
-			pr_info("elf-module %s: stopped (timeout)\n", em->mod.name);
-		else
-			elf_umh_log_end(em);
+			ret = -EINTR;	/* look at the others again */
+	}
+	return ret;
+}
+
+/*
+ * Make a ready module live, unless its processes are all gone by now:
+ * then the load reports how it ended, and the reaper leaves it alone.
+ */
+static bool elf_umh_go_live(struct elf_module *em)
+{
+	bool live;
+
+	module_put(&em->mod);	/* the load's own reference */
+	kobject_uevent(&em->mod.mkobj.kobj, KOBJ_ADD);
+	mutex_lock(&module_mutex);
+	live = !umh_elf_dead(&em->proc);
+	if (live)
+		em->mod.state = MODULE_STATE_LIVE;
+	mutex_unlock(&module_mutex);
+	/* Losers of a concurrent load wait for this. */
+	if (live)
+		wake_up_all(&module_wq);
+	return live;
+}
+
+/* Wait for the outcome of a started module; returns what the load returns. */
+static int elf_umh_settle(struct elf_module *em, const struct load_info *info)
+{
+	int ret = elf_umh_wait(em, info);
+
+	/* From LIVE on, the reaper may free @em at any time. */
+	if (ret == UMH_ELF_RUNNING && elf_umh_go_live(em))
+		return UMH_ELF_RUNNING;
+	/* Stop what is left (everything, on a timeout or a signal). */
+	umh_elf_stop(&em->proc, 0);
+	if (ret == -ETIMEDOUT) {
+		pr_info("elf-module %s: stopped (timeout)\n", em->mod.name);
 		return ret;
 	}
-	/* Exited: stop whatever it forked, then report how it ended. */
-	umh_elf_stop(&em->proc, 0);
 	elf_umh_log_end(em);
+	/* Ready, but gone before the load returned: report that end. */
+	if (ret == UMH_ELF_RUNNING)
+		ret = umh_elf_result(&em->proc);
 	return ret;
+}
+
+/*
+ * Whether @name belongs to an ELF module that was live and whose
+ * processes are all gone, but which the reaper (or rmmod) has not yet
+ * taken off the list.  Called as a wait condition, hence the annotation.
+ */
+static bool elf_umh_name_held_by_dead(const char *name)
+{
+	struct module *mod;
+	bool dead;
+
+	sched_annotate_sleep();
+	mutex_lock(&module_mutex);
+	mod = find_module_all(name, strlen(name), true);
+	dead = mod && module_is_elf(mod) &&
+	       (mod->state == MODULE_STATE_LIVE ||
+		mod->state == MODULE_STATE_GOING) &&
+	       umh_elf_dead(&to_elf_module(mod)->proc);
+	mutex_unlock(&module_mutex);
+	return dead;
+}
+
+/*
+ * From the moment the last process of a module is gone, its name is
+ * free: a new load of it waits for the dead one to leave the list
+ * (mod_unlink() wakes module_wq) and then starts afresh, where
+ * add_unformed_module() would say -EEXIST or -EBUSY.
+ */
+static int elf_umh_wait_name(const char *name)
+{
+	if (wait_event_killable(module_wq, !elf_umh_name_held_by_dead(name)))
+		return -EINTR;
+	return 0;
 }
 
 static void elf_umh_taint(struct elf_module *em, const struct load_info *info)
@@ -701,6 +811,8 @@ int elf_umh_load(struct load_info *info, const char __user *uargs, int flags)
 	audit_log_kern_module(em->mod.name);
 	err = elf_umh_check_builtin(em->mod.name);
 	if (!err)
+		err = elf_umh_wait_name(em->mod.name);
+	if (!err)
 		err = add_unformed_module(&em->mod);
 	if (err)
 		goto free_em;
@@ -720,7 +832,7 @@ int elf_umh_load(struct load_info *info, const char __user *uargs, int flags)
 	if (err)
 		goto destroy;
 
-	err = elf_umh_settle(em);
+	err = elf_umh_settle(em, info);
 	if (err == UMH_ELF_RUNNING)
 		return 0;
 destroy:
@@ -752,7 +864,27 @@ int elf_umh_delete(struct module *mod)
 	return 0;
 }
 
-/* A reference to the live ELF module @name, or NULL. */
+/**
+ * elf_umh_gone() - whether the processes of an ELF module are all gone
+ * @mod: an ELF module
+ *
+ * True from the moment its last process has exited, before the reaper
+ * has taken it off the list: /sys/module/NAME/initstate then says
+ * "going", so that modprobe loads it afresh rather than take it for
+ * loaded.
+ *
+ * Context: any context; does not sleep.
+ * Return: true if the module ran and every process of it has exited.
+ */
+bool elf_umh_gone(struct module *mod)
+{
+	return umh_elf_dead(&to_elf_module(mod)->proc);
+}
+
+/*
+ * A reference to the live ELF module @name, or NULL: also if its
+ * processes are gone, even before the reaper has taken it off the list.
+ */
 static struct elf_module *elf_umh_find_get(const char *name)
 {
 	struct elf_module *em = NULL;
@@ -761,7 +893,7 @@ static struct elf_module *elf_umh_find_get(const char *name)
 	mutex_lock(&module_mutex);
 	mod = find_module(name);
 	if (mod && module_is_elf(mod) && mod->state == MODULE_STATE_LIVE &&
-	    try_module_get(mod)) {
+	    !umh_elf_dead(&to_elf_module(mod)->proc) && try_module_get(mod)) {
 		em = to_elf_module(mod);
 		kref_get(&em->kref);
 	}

@@ -24,6 +24,18 @@
 #define ELF_MODULE_NOTIFY_FD	3
 
 /*
+ * The lines it may write there (sd_notify syntax), each ended by '\n':
+ * READY=1 (the load returns 0), STATUS=text (shown in sysfs), and
+ * ERRNO=E, the errno the load fails with if the program then exits with
+ * a status other than 0, from 1 to ELF_MODULE_ERRNO_MAX (EEXIST reads
+ * as ECHILD).  Other lines are ignored.
+ */
+#define ELF_MODULE_NOTIFY_READY		"READY=1"
+#define ELF_MODULE_NOTIFY_STATUS	"STATUS="
+#define ELF_MODULE_NOTIFY_ERRNO		"ERRNO="
+#define ELF_MODULE_ERRNO_MAX		4095
+
+/*
  * The channel: kernel code sends a request on the module's fd 0 and reads
  * one reply from its fd 1.  Each message is this header followed by @len
  * bytes of payload, in the machine's byte order.

@@ -33,6 +33,11 @@
  *			with a copy of it
  *	mode=silent	say READY=1, read requests, never answer
  *	mode=die	say READY=1, exit 3 on the first request
+ *	mode=readyabort	say READY=1, then abort() at once; on CPU 0 and
+ *			SCHED_FIFO, so that no task of normal priority on
+ *			that CPU (the loader, if it runs there too) sees
+ *			it between the two
+ *	errno=E		send ERRNO=E first (before exit=N or signal=N)
  *	exit=N		exit with status N at once
  *	signal=N	die of signal N at once
  *	status=TEXT	send STATUS=TEXT first
@@ -51,6 +56,7 @@
 #include <string.h>
 #include <errno.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -166,6 +172,23 @@ static int daemonize(void)
 	if (read(p[0], &c, 1) != 1)
 		return 1;
 	return 0;
+}
+
+/* READY=1, then die of SIGABRT before the loader can look (see above). */
+static void ready_abort(void)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	struct rlimit nocore = { 0, 0 };
+	cpu_set_t cpu0;
+
+	setrlimit(RLIMIT_CORE, &nocore);
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	sched_setaffinity(0, sizeof(cpu0), &cpu0);
+	sched_setscheduler(0, SCHED_FIFO, &sp);
+	elf_module_ready();
+	abort();
 }
 
 static void close_every_fd(void)
@@ -323,6 +346,13 @@ int main(int argc, char **argv)
 		snprintf(line, sizeof(line), "STATUS=%s\n", v);
 		elf_module_notify(line);
 	}
+	v = arg(argc, argv, "errno");
+	if (v) {
+		char line[64];
+
+		snprintf(line, sizeof(line), "ERRNO=%s\n", v);
+		elf_module_notify(line);
+	}
 	v = arg(argc, argv, "exit");
 	if (v)
 		return atoi(v);
@@ -341,6 +371,8 @@ int main(int argc, char **argv)
 		elf_module_ready();
 		wait_forever();
 	}
+	if (!strcmp(mode, "readyabort"))
+		ready_abort();
 	if (!strcmp(mode, "readyexit")) {
 		elf_module_ready();
 		usleep(200000);
