@@ -61,7 +61,8 @@ boot() {
 	report="$report$problems"
 }
 
-# CHECK_ONLY=NAME (development): one boot running umh_elf_NAME_test only.
+# CHECK_ONLY=NAME (development): one boot running umh_elf_NAME_test (or
+# the program NAME) only.
 if [ -n "${CHECK_ONLY:-}" ]; then
 	boot check "$OUT/guest.log" umh_elf_tests="$CHECK_ONLY"
 else

@@ -6,6 +6,7 @@ kmemleak=/sys/kernel/debug/kmemleak
 
 # umh_elf_tests=security (from the kernel command line) runs only the
 # security tests: the boots with module.sig_enforce=1 or lockdown=integrity.
+# Any NAME runs umh_elf_NAME_test, or the program NAME itself.
 only=${umh_elf_tests:-}
 
 [ -w $kmemleak ] && echo clear > $kmemleak
@@ -15,7 +16,8 @@ echo "### BEGIN"
 for t in /opt/kselftest/umh_elf/*; do
 	[ -x "$t" ] || continue
 	case "$t" in *_bench) continue ;; esac
-	[ -z "$only" ] || [ "$(basename "$t")" = "umh_elf_${only}_test" ] || continue
+	[ -z "$only" ] || [ "$(basename "$t")" = "umh_elf_${only}_test" ] ||
+		[ "$(basename "$t")" = "$only" ] || continue
 	echo "### TEST $(basename "$t")"
 	(cd /opt/kselftest/umh_elf && timeout 600 "$t" 2>&1)
 	echo "### EXIT $(basename "$t") $?"

@@ -324,18 +324,22 @@ TEST_F_TIMEOUT(umh_elf, ready_timeout, TEST_TIMEOUT)
 /* Main exits 0 while a forked child holds fd 3: loaded until it is gone. */
 TEST_F_TIMEOUT(umh_elf, daemon_stays_until_child_gone, TEST_TIMEOUT)
 {
-	char buf[64];
-	pid_t main_pid, child = -1;
+	char buf[64], want[32];
+	pid_t child = -1;
 
 	ASSERT_EQ(0, load_ko(MOD, "mode=daemon"));
 	ASSERT_TRUE(module_listed(MOD));
 	ASSERT_STREQ("live", attr(MOD, "initstate", buf, sizeof(buf)));
-	main_pid = elf_pid(MOD);
 
-	/* The main process has exited; the child is left. */
+	/*
+	 * The main process has exited (elf/pid is empty); the child is left,
+	 * and elf/pids lists it alone.
+	 */
 	ASSERT_TRUE(WAIT_UNTIL((child = the_proc(MOD)) > 0))
 		TH_LOG("%d processes named %s", count_procs(MOD), MOD);
-	ASSERT_NE(main_pid, child);
+	EXPECT_TRUE(WAIT_UNTIL(elf_pid(MOD) == -1));
+	snprintf(want, sizeof(want), "%d", child);
+	EXPECT_STREQ(want, attr(MOD, "elf/pids", buf, sizeof(buf)));
 	usleep(300000);
 	ASSERT_TRUE(module_listed(MOD))
 		TH_LOG("module gone while its daemon runs");
