@@ -594,7 +594,6 @@ TEST_F_TIMEOUT(outcome, timeout_bounds, OUTCOME_TIMEOUT)
  */
 
 #define SHA256_FILE	"/opt/umh_elf/umh_elf_test.sha256"
-#define MODPROBE	"/sbin/modprobe"
 
 /* Per test, in seconds: 200 loads beside a busy bystander take a while. */
 #define IMAGE_TIMEOUT	300
