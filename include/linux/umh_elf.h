@@ -175,11 +175,29 @@ ssize_t umh_elf_status(struct umh_elf_proc *proc, char *buf, size_t size);
  */
 struct elf_module;
 
+/**
+ * typedef umh_elf_event_fn - handler of the events an ELF module sends
+ * @data: what umh_elf_set_event_handler() was given
+ * @msg: the payload
+ * @len: its length
+ *
+ * Called in the context of the module's process that wrote the event
+ * (process context; may sleep, must not wait for a reply of the same
+ * module).  @msg is valid during the call only.
+ */
+typedef void (*umh_elf_event_fn)(void *data, const void *msg, size_t len);
+
 #ifdef CONFIG_ELF_MODULES
 struct elf_module *umh_elf_get(const char *name);
 void umh_elf_put(struct elf_module *em);
 ssize_t umh_elf_call(struct elf_module *em, const void *req, size_t req_len,
 		     void *reply, size_t reply_size, unsigned long timeout);
+ssize_t umh_elf_call_files(struct elf_module *em, const void *req,
+			   size_t req_len, struct file **files,
+			   unsigned int nr_files, void *reply,
+			   size_t reply_size, unsigned long timeout);
+int umh_elf_set_event_handler(struct elf_module *em, umh_elf_event_fn fn,
+			      void *data);
 #else
 static inline struct elf_module *umh_elf_get(const char *name)
 {
@@ -193,6 +211,22 @@ static inline ssize_t umh_elf_call(struct elf_module *em, const void *req,
 				   size_t reply_size, unsigned long timeout)
 {
 	return -EPIPE;
+}
+
+static inline ssize_t umh_elf_call_files(struct elf_module *em,
+					 const void *req, size_t req_len,
+					 struct file **files,
+					 unsigned int nr_files, void *reply,
+					 size_t reply_size,
+					 unsigned long timeout)
+{
+	return -EPIPE;
+}
+
+static inline int umh_elf_set_event_handler(struct elf_module *em,
+					    umh_elf_event_fn fn, void *data)
+{
+	return -ENOENT;
 }
 #endif /* CONFIG_ELF_MODULES */
 
