@@ -16,7 +16,7 @@ set -eu
 pristine=$1
 src=$2
 repo=$3
-overlay_dirs="kernel include lib samples tools Documentation"
+overlay_dirs="kernel include lib drivers samples tools Documentation"
 touched="$src/.umh_elf_touched"
 
 if [ ! -d "$src" ]; then

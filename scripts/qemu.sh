@@ -8,7 +8,8 @@
 # JOB is check, demo, bench or shell.  All but shell run without a
 # terminal, under a hard time limit (QEMU_TIMEOUT seconds, default 1500).
 # GUEST_APPEND adds kernel parameters to every boot (make check-debug:
-# the stress loops and the longer fuzzer run).
+# the stress loops and the longer fuzzer run).  Every boot has QEMU's edu
+# PCI device, for the sample PCI driver in user space (umh_elf_edu_test).
 set -eu
 
 job=$1
@@ -16,7 +17,7 @@ initrd=$2
 shift 2
 append="console=ttyS0 loglevel=3 log_buf_len=16M tsc=reliable panic=-1 reboot=t harness=$job umh_elf_smp=${QEMU_SMP:-2} ${GUEST_APPEND:-} $*"
 set -- qemu-system-x86_64 -accel tcg -cpu max -smp ${QEMU_SMP:-2} -m ${QEMU_MEM:-2048} \
-	-nographic -no-reboot -kernel "$OUT/bzImage" -initrd "$initrd" \
+	-device edu -nographic -no-reboot -kernel "$OUT/bzImage" -initrd "$initrd" \
 	-append "$append"
 
 if [ "$job" = shell ]; then
