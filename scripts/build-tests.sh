@@ -57,6 +57,9 @@ gzip -9 -c "$T/extra/umh_elf_test.ko" > "$T/opt/umh_elf_test.ko.gz"
 
 # The samples of samples/umh_elf are built by Kbuild with the kernel
 # (CONFIG_SAMPLE_UMH_ELF=m) and installed by its modules_install.
+# The user-space PCI driver's ELF module unsigned, as Kbuild built it,
+# for umh_elf_edu_test under module.sig_enforce=1.
+cp "$KOUT/samples/umh_elf/umh_sample_edu.ko" "$T/opt/umh_sample_edu.unsigned.ko"
 
 # An ELF module built by Kbuild as an external module directory (M=) and
 # installed, signed, by modules_install: into $T/modroot, which the

@@ -6,9 +6,9 @@
 # oops, warning, BUG or kmemleak report in a guest log (out/guest*.log).
 #
 # Three boots: every test without signature enforcement (out/guest.log),
-# then the security tests again with module.sig_enforce=1
-# (out/guest-enforce.log) and with lockdown=integrity
-# (out/guest-lockdown.log).
+# then the security tests again with module.sig_enforce=1, with the
+# user-space PCI driver's signature test (out/guest-enforce.log), and with
+# lockdown=integrity (out/guest-lockdown.log).
 set -eu
 
 initrd="$OUT/initramfs-check.cpio.gz"
@@ -67,7 +67,7 @@ if [ -n "${CHECK_ONLY:-}" ]; then
 	boot check "$OUT/guest.log" umh_elf_tests="$CHECK_ONLY"
 else
 boot check "$OUT/guest.log"
-boot enforce "$OUT/guest-enforce.log" module.sig_enforce=1 umh_elf_tests=security
+boot enforce "$OUT/guest-enforce.log" module.sig_enforce=1 umh_elf_tests=security,edu
 boot lockdown "$OUT/guest-lockdown.log" lockdown=integrity umh_elf_tests=security
 fi
 
