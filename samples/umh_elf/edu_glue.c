@@ -45,7 +45,8 @@ static DEFINE_IDA(edu_glue_ida);
 
 /**
  * struct edu_glue - one bound edu device
- * @kref: held by the binding and by each open file of @misc
+ * @kref: held by the binding, by its devres action (edu_glue_put_files())
+ *	and by each open file of @misc
  * @pdev: the device
  * @regs: BAR 0, for the interrupt handler
  * @bar: the file that maps BAR 0, handed to the module
@@ -263,10 +264,7 @@ static ssize_t edu_glue_write(struct file *file, const char __user *buf,
 	u32 n, value;
 	int ret;
 
-	ret = kstrtou32_from_user(buf, count, 10, &n);
-	if (ret)
-		return ret;
-	if (n > EDU_FACT_MAX)
+	if (kstrtou32_from_user(buf, count, 10, &n) || n > EDU_FACT_MAX)
 		return -EINVAL;
 
 	mutex_lock(&r->lock);
@@ -475,7 +473,7 @@ static struct pci_driver edu_glue_driver = {
 	.id_table = edu_glue_ids,
 	.probe = edu_glue_probe,
 	.remove = edu_glue_remove,
-	.driver.dev_groups = edu_glue_groups,
+	.dev_groups = edu_glue_groups,
 };
 module_pci_driver(edu_glue_driver);
 
