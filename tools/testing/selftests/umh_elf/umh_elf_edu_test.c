@@ -15,8 +15,9 @@
  *	/opt/umh_elf/umh_sample_edu.unsigned.ko	the ELF module, unsigned
  *	/sbin/{modprobe,rmmod}	kmod
  *
- * The same program runs in the boot with module.sig_enforce=1, where only
- * the signature test runs (the others are skipped there).  Each test
+ * The same program runs again in the boot with module.sig_enforce=1: the
+ * signed modules work there as well, and the unsigned driver is refused
+ * (that test is skipped in the other boot).  Each test
  * starts with neither module loaded and leaves things that way, also
  * after a failed assertion.  The kernel log of a failed test is printed
  * with it.
@@ -305,8 +306,6 @@ TEST_F_TIMEOUT(edu, comes_up_by_modalias, TEST_TIMEOUT)
 	size_t len;
 	pid_t pid;
 
-	if (enforce_boot())
-		SKIP(return, "not in the boot with module.sig_enforce=1");
 	ASSERT_EQ(0, strncmp(self->modalias, "pci:v00001234d000011E8sv", 24))
 		TH_LOG("modalias %s", self->modalias);
 	COLDPLUG();
@@ -359,8 +358,6 @@ TEST_F_TIMEOUT(edu, answers_come_from_the_device, TEST_TIMEOUT)
 	unsigned int i;
 	int fd;
 
-	if (enforce_boot())
-		SKIP(return, "not in the boot with module.sig_enforce=1");
 	COLDPLUG();
 	fd = open(DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd) TH_LOG(DEV ": %s", strerror(errno));
@@ -386,8 +383,6 @@ TEST_F_TIMEOUT(edu, bad_requests, TEST_TIMEOUT)
 	unsigned int i;
 	int fd;
 
-	if (enforce_boot())
-		SKIP(return, "not in the boot with module.sig_enforce=1");
 	COLDPLUG();
 	fd = open(DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
@@ -429,8 +424,6 @@ TEST_F_TIMEOUT(edu, kill_fails_pending_then_recovers, TEST_TIMEOUT)
 	pid_t pid, child;
 	__u32 v;
 
-	if (enforce_boot())
-		SKIP(return, "not in the boot with module.sig_enforce=1");
 	COLDPLUG();
 	pid = elf_pid(DRV);
 	ASSERT_GT(pid, 0);
@@ -473,8 +466,6 @@ TEST_F_TIMEOUT(edu, rmmod_driver_releases_device, TEST_TIMEOUT)
 	pid_t pid, child;
 	__u32 v;
 
-	if (enforce_boot())
-		SKIP(return, "not in the boot with module.sig_enforce=1");
 	COLDPLUG();
 	pid = elf_pid(DRV);
 	ASSERT_GT(pid, 0);
@@ -515,8 +506,6 @@ TEST_F_TIMEOUT(edu, rmmod_glue_releases_device, TEST_TIMEOUT)
 	pid_t pid;
 	__u32 v;
 
-	if (enforce_boot())
-		SKIP(return, "not in the boot with module.sig_enforce=1");
 	COLDPLUG();
 	pid = elf_pid(DRV);
 	ASSERT_GT(pid, 0);
