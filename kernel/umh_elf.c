@@ -14,7 +14,7 @@
  *
  * The processes of a module are the members of its cgroup
  * (umh_elf_contain.c); what it says on fd 3 is parsed as it writes it
- * (umh_elf_notify.c).
+ * (umh_elf_notify.c); fd 4 is its channel to kernel code (umh_elf_chan.c).
  *
  * Nothing here sleeps in a thread of its own while a module runs: the
  * kernel end of the stderr pipe, the cgroup's populated state and the
@@ -44,7 +44,7 @@
 /* How long the processes get to die after SIGKILL before they are named. */
 #define UMH_ELF_KILL_GRACE	(3 * HZ)
 /* Entries of the environment, with the terminating NULL. */
-#define UMH_ELF_ENV_MAX		5
+#define UMH_ELF_ENV_MAX		6
 /* Reads of one pipe per run of the event work before it yields. */
 #define UMH_ELF_DRAIN_ROUNDS	64
 /* Exit statuses that are taken as an errno (the largest Linux errno). */
@@ -113,43 +113,57 @@ static void umh_elf_chdir_root(void)
 }
 
 /*
- * Create a pipe, put one end on @fd of the new process and keep the
- * other, non-blocking, in @kernel_end.  With @child_end, keep a reference
- * to the process's end too.
+ * Create a pipe whose write end is fd 1 and fd 2 of the new process, and
+ * keep the read end, non-blocking, in @proc->err.
  */
-static int umh_elf_pipe(unsigned int fd, bool child_reads,
-			struct file **kernel_end, struct file **child_end)
+static int umh_elf_setup_log(struct umh_elf_proc *proc)
 {
 	struct file *files[2];
-	int child = child_reads ? 0 : 1;
 	int err;
 
 	err = create_pipe_files(files, 0);
 	if (err)
 		return err;
-	err = replace_fd(fd, files[child], 0);
-	if (err >= 0 && child_end)
-		*child_end = get_file(files[child]);
-	fput(files[child]);
+	err = replace_fd(1, files[1], 0);
+	if (err >= 0)
+		err = replace_fd(2, files[1], 0);
+	fput(files[1]);
 	if (err < 0) {
-		fput(files[!child]);
+		fput(files[0]);
 		return err;
 	}
-	/* Only this file's code uses it, and it must never block. */
-	files[!child]->f_flags |= O_NONBLOCK;
-	*kernel_end = files[!child];
+	/* Only the event work reads it, and it must never block. */
+	files[0]->f_flags |= O_NONBLOCK;
+	proc->err = files[0];
 	return 0;
 }
 
-static int umh_elf_setup_notify(struct umh_elf_proc *proc)
+/* fd 0: the read end of a pipe without writers, at end of file at once. */
+static int umh_elf_setup_stdin(void)
+{
+	struct file *files[2];
+	int err;
+
+	err = create_pipe_files(files, 0);
+	if (err)
+		return err;
+	fput(files[1]);
+	err = replace_fd(0, files[0], 0);
+	fput(files[0]);
+	return err < 0 ? err : 0;
+}
+
+/* Install @file, made by @open for @proc, as @fd of the new process. */
+static int umh_elf_setup_file(struct umh_elf_proc *proc, unsigned int fd,
+			      struct file *(*open)(struct umh_elf_proc *proc))
 {
 	struct file *file;
 	int err;
 
-	file = umh_elf_notify_open(proc);
+	file = open(proc);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	err = replace_fd(3, file, 0);
+	err = replace_fd(fd, file, 0);
 	fput(file);
 	return err < 0 ? err : 0;
 }
@@ -158,17 +172,15 @@ static int umh_elf_setup_fds(struct umh_elf_proc *proc)
 {
 	int err;
 
-	/*
-	 * The kernel keeps a reader of the request pipe: a write to a pipe
-	 * without readers would send SIGPIPE to whoever called in.
-	 */
-	err = umh_elf_pipe(0, true, &proc->to_proc, &proc->to_proc_reader);
+	err = umh_elf_setup_stdin();
 	if (!err)
-		err = umh_elf_pipe(1, false, &proc->from_proc, NULL);
+		err = umh_elf_setup_log(proc);
 	if (!err)
-		err = umh_elf_pipe(2, false, &proc->err, NULL);
+		err = umh_elf_setup_file(proc, ELF_MODULE_NOTIFY_FD,
+					 umh_elf_notify_open);
 	if (!err)
-		err = umh_elf_setup_notify(proc);
+		err = umh_elf_setup_file(proc, ELF_MODULE_CHANNEL_FD,
+					 umh_elf_chan_open);
 	return err;
 }
 
@@ -377,6 +389,18 @@ static bool umh_elf_drain(struct umh_elf_proc *proc, struct file *file,
 	return false;
 }
 
+/* A module that broke the wire format of its channel is stopped. */
+static void umh_elf_chan_check(struct umh_elf_proc *proc)
+{
+	const char *why = umh_elf_chan_broken(proc);
+
+	if (!why)
+		return;
+	pr_warn("elf-module %s: channel: %s, stopping it\n", proc->name, why);
+	umh_elf_signal(proc, SIGKILL);
+	umh_elf_chan_end(proc);
+}
+
 static void umh_elf_event(struct work_struct *work)
 {
 	struct umh_elf_proc *proc = container_of(work, struct umh_elf_proc,
@@ -404,8 +428,12 @@ static void umh_elf_event(struct work_struct *work)
 	proc->gone |= now_gone;
 	spin_unlock(&proc->lock);
 
-	if (now_gone)
+	if (now_gone) {
+		umh_elf_chan_end(proc);
 		umh_elf_contain_retire(proc);
+	} else {
+		umh_elf_chan_check(proc);
+	}
 	wake_up_all(&proc->wq);
 	if (now_gone) {
 		umh_elf_log_errline(proc);
@@ -421,17 +449,6 @@ static int umh_elf_wake(struct wait_queue_entry *entry, unsigned int mode,
 						   entry);
 
 	queue_work(system_unbound_wq, &watch->proc->work);
-	return 0;
-}
-
-/* The channel's pipes have room or data: wake the callers waiting on it. */
-static int umh_elf_wake_callers(struct wait_queue_entry *entry,
-				unsigned int mode, int sync, void *key)
-{
-	struct umh_elf_watch *watch = container_of(entry, struct umh_elf_watch,
-						   entry);
-
-	wake_up_all(&watch->proc->wq);
 	return 0;
 }
 
@@ -500,7 +517,6 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 	INIT_WORK(&proc->work, umh_elf_event);
 	init_waitqueue_head(&proc->wq);
 	spin_lock_init(&proc->lock);
-	mutex_init(&proc->chan_lock);
 	ratelimit_state_init(&proc->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
 }
@@ -535,9 +551,10 @@ int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 	envp[0] = "HOME=/";
 	envp[1] = "PATH=/sbin:/bin:/usr/sbin:/usr/bin";
 	envp[2] = "NOTIFY_FD=3";
-	envp[3] = kasprintf(GFP_KERNEL, "MODULE_NAME=%s", proc->name);
-	envp[4] = NULL;
-	if (!envp[3])
+	envp[3] = "CHANNEL_FD=4";
+	envp[4] = kasprintf(GFP_KERNEL, "MODULE_NAME=%s", proc->name);
+	envp[5] = NULL;
+	if (!envp[4])
 		return -ENOMEM;
 
 	err = umh_elf_cred_get(proc);
@@ -565,14 +582,10 @@ int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 	umh_elf_watch_pipe(proc, &proc->watch_events, proc->events,
 			   umh_elf_wake);
 	umh_elf_watch_pipe(proc, &proc->watch_err, proc->err, umh_elf_wake);
-	umh_elf_watch_pipe(proc, &proc->watch_to, proc->to_proc,
-			   umh_elf_wake_callers);
-	umh_elf_watch_pipe(proc, &proc->watch_from, proc->from_proc,
-			   umh_elf_wake_callers);
 	/* Whatever happened before the watches were armed. */
 	queue_work(system_unbound_wq, &proc->work);
 out:
-	kfree(envp[3]);
+	kfree(envp[4]);
 	return err;
 }
 
@@ -777,8 +790,7 @@ void umh_elf_quiesce(struct umh_elf_proc *proc)
 	umh_elf_unwatch(&proc->watch_exit);
 	umh_elf_unwatch(&proc->watch_events);
 	umh_elf_unwatch(&proc->watch_err);
-	umh_elf_unwatch(&proc->watch_to);
-	umh_elf_unwatch(&proc->watch_from);
+	umh_elf_chan_detach(proc);
 	cancel_work_sync(&proc->work);
 }
 
@@ -786,7 +798,7 @@ void umh_elf_quiesce(struct umh_elf_proc *proc)
  * umh_elf_release() - let go of the processes of an ELF module
  * @proc: state set up by umh_elf_proc_init()
  *
- * Quiesces @proc, drops the pipes and removes the cgroup.  Call it once
+ * Quiesces @proc, drops its files and removes the cgroup.  Call it once
  * the processes are gone, were never started or were left behind by
  * umh_elf_stop(), and no channel call can come any more.
  *
@@ -796,12 +808,7 @@ void umh_elf_release(struct umh_elf_proc *proc)
 {
 	umh_elf_quiesce(proc);
 	umh_elf_notify_detach(proc);
-	if (proc->to_proc_reader)
-		fput(proc->to_proc_reader);
-	if (proc->to_proc)
-		fput(proc->to_proc);
-	if (proc->from_proc)
-		fput(proc->from_proc);
+	umh_elf_chan_put(proc);
 	if (proc->err)
 		fput(proc->err);
 	umh_elf_contain_release(proc);
@@ -877,139 +884,4 @@ ssize_t umh_elf_status(struct umh_elf_proc *proc, char *buf, size_t size)
 {
 	guard(spinlock)(&proc->lock);
 	return strscpy(buf, proc->status, size);
-}
-
-static bool umh_elf_file_ready(struct file *file, __poll_t want)
-{
-	return vfs_poll(file, NULL) & (want | EPOLLERR | EPOLLHUP);
-}
-
-/*
- * Move @len bytes between @buf and a pipe of the channel, waiting for room
- * or data at most *@left jiffies (updated).  Returns 0 or a negative errno:
- * -EPIPE once the module is gone or closed its end.
- */
-static int umh_elf_xfer(struct umh_elf_proc *proc, struct file *file,
-			void *buf, size_t len, long *left)
-{
-	bool out = file == proc->to_proc;
-	__poll_t want = out ? EPOLLOUT : EPOLLIN;
-	ssize_t n;
-	long ret;
-
-	while (len) {
-		if (umh_elf_gone(proc))
-			return -EPIPE;
-		n = out ? kernel_write(file, buf, len, NULL) :
-			  kernel_read(file, buf, len, NULL);
-		if (n > 0) {
-			buf += n;
-			len -= n;
-			continue;
-		}
-		if (!n)		/* no writer left on the reply pipe */
-			return -EPIPE;
-		if (n != -EAGAIN)
-			return n;
-		ret = wait_event_killable_timeout(proc->wq,
-						  umh_elf_file_ready(file, want) ||
-						  umh_elf_gone(proc), *left);
-		if (ret < 0)
-			return -EINTR;
-		if (!ret)
-			return -ETIMEDOUT;
-		*left = ret;
-	}
-	return 0;
-}
-
-/* Read and drop @len bytes of a reply too big for the caller's buffer. */
-static int umh_elf_skip(struct umh_elf_proc *proc, size_t len, long *left)
-{
-	char buf[64];
-	size_t n;
-	int err;
-
-	for (; len; len -= n) {
-		n = min(len, sizeof(buf));
-		err = umh_elf_xfer(proc, proc->from_proc, buf, n, left);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-static ssize_t umh_elf_exchange(struct umh_elf_proc *proc, const void *req,
-				size_t req_len, void *reply, size_t reply_size,
-				long *left)
-{
-	struct elf_module_msg_hdr hdr = { .len = req_len };
-	int err;
-
-	err = umh_elf_xfer(proc, proc->to_proc, &hdr, sizeof(hdr), left);
-	if (!err)
-		err = umh_elf_xfer(proc, proc->to_proc, (void *)req, req_len,
-				   left);
-	if (!err)
-		err = umh_elf_xfer(proc, proc->from_proc, &hdr, sizeof(hdr),
-				   left);
-	if (err)
-		return err;
-	if (hdr.len > ELF_MODULE_MSG_MAX)
-		return -EPROTO;
-	if (hdr.len > reply_size) {
-		err = umh_elf_skip(proc, hdr.len, left);
-		return err ?: -EMSGSIZE;
-	}
-	err = umh_elf_xfer(proc, proc->from_proc, reply, hdr.len, left);
-	return err ?: hdr.len;
-}
-
-/**
- * umh_elf_transact() - send a request to an ELF module and read its reply
- * @proc: a process started by umh_elf_spawn()
- * @req: the request
- * @req_len: its length, at most %ELF_MODULE_MSG_MAX
- * @reply: where the reply goes
- * @reply_size: room in @reply
- * @timeout: how long the exchange may take once it has the channel, in
- *	jiffies
- *
- * Writes @req framed by a &struct elf_module_msg_hdr to the module's fd 0
- * and reads one framed reply from its fd 1.  Callers are serialised: the
- * exchanges of concurrent callers never interleave.  A call that fails
- * half-way (timeout, fatal signal, protocol error) leaves the stream out
- * of step, so the channel is closed for good and the module's processes
- * are killed.
- *
- * Return: the length of the reply, or -EPIPE (module gone, or channel
- * closed by an earlier failure), -ETIMEDOUT, -EINTR, -EMSGSIZE (request
- * too long, or reply longer than @reply_size: the reply is dropped) or
- * -EPROTO (the module sent a bad header).
- */
-ssize_t umh_elf_transact(struct umh_elf_proc *proc, const void *req,
-			 size_t req_len, void *reply, size_t reply_size,
-			 unsigned long timeout)
-{
-	long left = timeout;
-	ssize_t ret;
-
-	if (req_len > ELF_MODULE_MSG_MAX)
-		return -EMSGSIZE;
-	if (mutex_lock_killable(&proc->chan_lock))
-		return -EINTR;
-	ret = -EPIPE;
-	if (!proc->chan_broken)
-		ret = umh_elf_exchange(proc, req, req_len, reply, reply_size,
-				       &left);
-	if (ret < 0 && ret != -EMSGSIZE && !proc->chan_broken) {
-		proc->chan_broken = true;
-		if (!umh_elf_gone(proc)) {
-			pr_warn("elf-module %s: channel failed (%zd), stopping it\n",
-				proc->name, ret);
-			umh_elf_signal(proc, SIGKILL);
-		}
-	}
-	mutex_unlock(&proc->chan_lock);
-	return ret;
 }

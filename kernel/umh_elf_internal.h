@@ -3,7 +3,7 @@
  * ELF modules, process side: what its files share.  umh_elf.c runs and
  * follows the processes, umh_elf_contain.c keeps them in the module's
  * cgroup, umh_elf_cred.c gives them their credentials, umh_elf_notify.c
- * is their notify fd.
+ * is their notify fd, umh_elf_chan.c their channel to kernel code.
  */
 #ifndef _KERNEL_UMH_ELF_INTERNAL_H
 #define _KERNEL_UMH_ELF_INTERNAL_H
@@ -18,6 +18,13 @@ void umh_elf_notify_flush(struct umh_elf_proc *proc);
 /* umh_elf_notify.c */
 struct file *umh_elf_notify_open(struct umh_elf_proc *proc);
 void umh_elf_notify_detach(struct umh_elf_proc *proc);
+
+/* umh_elf_chan.c */
+struct file *umh_elf_chan_open(struct umh_elf_proc *proc);
+void umh_elf_chan_detach(struct umh_elf_proc *proc);
+void umh_elf_chan_put(struct umh_elf_proc *proc);
+void umh_elf_chan_end(struct umh_elf_proc *proc);
+const char *umh_elf_chan_broken(struct umh_elf_proc *proc);
 
 /* umh_elf_cred.c */
 int umh_elf_cred_get(struct umh_elf_proc *proc);

@@ -13,6 +13,15 @@
  *	a copy of its request (-EBADMSG if not);
  *   call NAME SIZE TIMEOUT_MS
  *	one round trip;
+ *   tagged NAME TAG ARG TIMEOUT_MS
+ *	one round trip with a request that test_module.c reads as a command
+ *	(TAG and ARG are its fifth and sixth bytes, see answer() there);
+ *   files NAME N TIMEOUT_MS
+ *	one call with N files, each holding "file I\n", which the module
+ *	answers with what they hold: -EBADMSG if that is not what it says;
+ *   events NAME N TIMEOUT_MS
+ *	with an event handler set, a tagged call that makes the module send
+ *	N events before its reply: -EBADE if the handler did not see N;
  *   get NAME
  *	umh_elf_get() then umh_elf_put();
  *   hold NAME / release
@@ -54,6 +63,7 @@
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
+#include <linux/shmem_fs.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -258,6 +268,128 @@ static int test_umh_elf_echo(const char *name, unsigned int threads,
 	return err;
 }
 
+/* The command prefix of test_module.c: "umh!", tag, argument. */
+#define TEST_UMH_ELF_TAG_LEN	16
+#define TEST_UMH_ELF_TAG_EVENTS	0xfb
+
+static int test_umh_elf_tagged_em(struct elf_module *em, unsigned int tag,
+				  unsigned int arg, unsigned int timeout_ms)
+{
+	u8 req[TEST_UMH_ELF_TAG_LEN] = "umh!", reply[TEST_UMH_ELF_TAG_LEN];
+	ssize_t n;
+
+	req[4] = tag;
+	req[5] = arg;
+	n = umh_elf_call(em, req, sizeof(req), reply, sizeof(reply),
+			 msecs_to_jiffies(timeout_ms));
+	if (n < 0)
+		return n;
+	return n == sizeof(req) && !memcmp(req, reply, n) ? 0 : -EBADMSG;
+}
+
+static int test_umh_elf_tagged(const char *name, unsigned int tag,
+			       unsigned int arg, unsigned int timeout_ms)
+{
+	struct elf_module *em = umh_elf_get(name);
+	int err;
+
+	if (IS_ERR(em))
+		return PTR_ERR(em);
+	err = test_umh_elf_tagged_em(em, tag, arg, timeout_ms);
+	umh_elf_put(em);
+	return err;
+}
+
+static void test_umh_elf_count_event(void *data, const void *msg, size_t len)
+{
+	atomic_inc(data);
+}
+
+static int test_umh_elf_events(const char *name, unsigned int count,
+			       unsigned int timeout_ms)
+{
+	atomic_t seen = ATOMIC_INIT(0);
+	struct elf_module *em;
+	int err;
+
+	em = umh_elf_get(name);
+	if (IS_ERR(em))
+		return PTR_ERR(em);
+	err = umh_elf_set_event_handler(em, test_umh_elf_count_event, &seen);
+	if (!err) {
+		err = test_umh_elf_tagged_em(em, TEST_UMH_ELF_TAG_EVENTS,
+					     count, timeout_ms);
+		umh_elf_set_event_handler(em, NULL, NULL);
+	}
+	if (!err && atomic_read(&seen) != count) {
+		pr_info("%d events seen, %u sent\n", atomic_read(&seen), count);
+		err = -EBADE;
+	}
+	umh_elf_put(em);
+	return err;
+}
+
+/* A shmem file that holds "file @i\n". */
+static struct file *test_umh_elf_file(unsigned int i, char *text, size_t size)
+{
+	struct file *file;
+	loff_t pos = 0;
+	ssize_t n;
+
+	snprintf(text, size, "file %u\n", i);
+	file = shmem_kernel_file_setup("test_umh_elf", 0, 0);
+	if (IS_ERR(file))
+		return file;
+	n = kernel_write(file, text, strlen(text), &pos);
+	if (n != strlen(text)) {
+		fput(file);
+		return ERR_PTR(n < 0 ? n : -EIO);
+	}
+	return file;
+}
+
+static int test_umh_elf_files_em(struct elf_module *em, unsigned int nr,
+				 unsigned int timeout_ms)
+{
+	struct file *files[ELF_MODULE_FDS_MAX + 1];
+	char expect[160] = "", text[16], reply[160];
+	unsigned int i, made;
+	ssize_t n;
+
+	if (nr > ARRAY_SIZE(files))
+		return -EINVAL;
+	for (made = 0; made < nr; made++) {
+		files[made] = test_umh_elf_file(made, text, sizeof(text));
+		if (IS_ERR(files[made])) {
+			n = PTR_ERR(files[made]);
+			goto out;
+		}
+		strlcat(expect, text, sizeof(expect));
+	}
+	n = umh_elf_call_files(em, "files", 5, files, nr, reply,
+			       sizeof(reply), msecs_to_jiffies(timeout_ms));
+	if (n >= 0)
+		n = n == strlen(expect) && !memcmp(reply, expect, n) ?
+			0 : -EBADMSG;
+out:
+	for (i = 0; i < made; i++)
+		fput(files[i]);
+	return n;
+}
+
+static int test_umh_elf_files(const char *name, unsigned int nr,
+			      unsigned int timeout_ms)
+{
+	struct elf_module *em = umh_elf_get(name);
+	int err;
+
+	if (IS_ERR(em))
+		return PTR_ERR(em);
+	err = test_umh_elf_files_em(em, nr, timeout_ms);
+	umh_elf_put(em);
+	return err;
+}
+
 static int test_umh_elf_hold(const char *name)
 {
 	struct elf_module *em;
@@ -369,6 +501,13 @@ static int test_umh_elf_command(char *cmd)
 					 timeout_ms);
 	if (sscanf(cmd, "call %63s %u %u", name, &size, &timeout_ms) == 3)
 		return test_umh_elf_echo(name, 1, 1, size, timeout_ms);
+	if (sscanf(cmd, "tagged %63s %u %u %u", name, &size, &calls,
+		   &timeout_ms) == 4)
+		return test_umh_elf_tagged(name, size, calls, timeout_ms);
+	if (sscanf(cmd, "files %63s %u %u", name, &calls, &timeout_ms) == 3)
+		return test_umh_elf_files(name, calls, timeout_ms);
+	if (sscanf(cmd, "events %63s %u %u", name, &calls, &timeout_ms) == 3)
+		return test_umh_elf_events(name, calls, timeout_ms);
 	if (sscanf(cmd, "get %63s", name) == 1) {
 		em = umh_elf_get(name);
 		if (IS_ERR(em))

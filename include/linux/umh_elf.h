@@ -5,7 +5,8 @@
  * kernel/module/elf_umh.c is the loader side (validation, the module list,
  * sysfs, rmmod); kernel/umh_elf.c is the process side declared here: it
  * places a verified image in a sealed shmem file, runs it as a user-mode
- * helper connected by pipes, and follows its processes until they are gone.
+ * helper connected to the kernel by its channel, and follows its processes
+ * until they are gone.
  * See Documentation/admin-guide/elf-modules.rst.
  */
 #ifndef _LINUX_UMH_ELF_H
@@ -25,8 +26,21 @@ struct cgroup;
 struct file;
 struct pid;
 struct task_struct;
+struct umh_elf_chan;
 struct umh_elf_notify;
 struct umh_elf_proc;
+
+/**
+ * typedef umh_elf_event_fn - handler of the events an ELF module sends
+ * @data: what umh_elf_set_event_handler() was given
+ * @msg: the payload
+ * @len: its length
+ *
+ * Called in the context of the module's process that wrote the event
+ * (process context; may sleep, must not wait for a reply of the same
+ * module).  @msg is valid during the call only.
+ */
+typedef void (*umh_elf_event_fn)(void *data, const void *msg, size_t len);
 
 /* Longest STATUS= text kept for sysfs, and longest stderr line logged. */
 #define UMH_ELF_STATUS_MAX	128
@@ -55,25 +69,19 @@ struct umh_elf_watch {
  * @uid_slot: 1 + the slot of @uid in the range of ELF modules, 0 if none
  * @pid: thread group of the main process
  * @task: main process, kept to read its exit status after it is reaped
- * @to_proc: kernel end of the pipe on the process's fd 0
- * @to_proc_reader: the process's end of it, so that it always has a reader
- * @from_proc: kernel end of the pipe on the process's fd 1
- * @err: kernel end of the pipe on the process's fd 2 (non-blocking)
+ * @err: kernel end of the pipe on the process's fds 1 and 2 (non-blocking)
  * @ntf: the notify file on the process's fd 3 (kernel/umh_elf_notify.c)
+ * @chan: the channel on the process's fd 4 (kernel/umh_elf_chan.c)
  * @cgrp: the module's cgroup: its processes (kernel/umh_elf_contain.c)
  * @events: the cgroup.events file of @cgrp
  * @watch_err: wakes @work when @err has data or lost its writers
  * @watch_events: wakes @work when @cgrp gains or loses its last member
  * @watch_exit: wakes @work when the main process has exited
- * @watch_to: wakes callers on @wq when @to_proc has room
- * @watch_from: wakes callers on @wq when @from_proc has data
- * @work: reads @err and @notify, follows the main process; one instance
+ * @work: reads @err, follows the main process, stops a module that broke
+ *	its channel; one instance
  *	runs at a time (the workqueue guarantees it), so the line buffers
  *	below are touched by it alone
- * @wq: woken whenever @ready, @exited or @gone changes, and when the
- *	channel's pipes have room or data
- * @chan_lock: serialises channel calls; protects @chan_broken
- * @chan_broken: a call failed half-way; the channel is closed for good
+ * @wq: woken whenever @ready, @exited or @gone changes
  * @lock: protects @ready, @exited, @exit_status, @notify_errno, @gone and
  *	@status; the event work and the notify file write them, waiters and
  *	sysfs read them
@@ -99,23 +107,17 @@ struct umh_elf_proc {
 
 	struct pid *pid;
 	struct task_struct *task;
-	struct file *to_proc;
-	struct file *to_proc_reader;
-	struct file *from_proc;
 	struct file *err;
 	struct umh_elf_notify *ntf;
+	struct umh_elf_chan *chan;
 	struct cgroup *cgrp;
 	struct file *events;
 
 	struct umh_elf_watch watch_err;
 	struct umh_elf_watch watch_events;
 	struct umh_elf_watch watch_exit;
-	struct umh_elf_watch watch_to;
-	struct umh_elf_watch watch_from;
 	struct work_struct work;
 	wait_queue_head_t wq;
-	struct mutex chan_lock;		/* see @chan_lock above */
-	bool chan_broken;
 
 	spinlock_t lock;		/* see @lock above */
 	bool ready;
@@ -155,9 +157,14 @@ ssize_t umh_elf_pids(struct umh_elf_proc *proc, char *buf, size_t size);
 void umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout);
 void umh_elf_quiesce(struct umh_elf_proc *proc);
 void umh_elf_release(struct umh_elf_proc *proc);
-ssize_t umh_elf_transact(struct umh_elf_proc *proc, const void *req,
-			 size_t req_len, void *reply, size_t reply_size,
-			 unsigned long timeout);
+ssize_t umh_elf_chan_call(struct umh_elf_proc *proc, const void *req,
+			  size_t req_len, struct file **files,
+			  unsigned int nr_files, void *reply, size_t reply_size,
+			  unsigned long timeout);
+int umh_elf_chan_set_handler(struct umh_elf_proc *proc, umh_elf_event_fn fn,
+			     void *data);
+void umh_elf_chan_dropped(struct umh_elf_proc *proc, unsigned long *replies,
+			  unsigned long *events);
 pid_t umh_elf_pid(struct umh_elf_proc *proc);
 pid_t umh_elf_main_pid(struct umh_elf_proc *proc);
 int umh_elf_describe_end(struct umh_elf_proc *proc, char *buf, size_t size);
@@ -174,18 +181,6 @@ ssize_t umh_elf_status(struct umh_elf_proc *proc, char *buf, size_t size);
  *	umh_elf_put(em);
  */
 struct elf_module;
-
-/**
- * typedef umh_elf_event_fn - handler of the events an ELF module sends
- * @data: what umh_elf_set_event_handler() was given
- * @msg: the payload
- * @len: its length
- *
- * Called in the context of the module's process that wrote the event
- * (process context; may sleep, must not wait for a reply of the same
- * module).  @msg is valid during the call only.
- */
-typedef void (*umh_elf_event_fn)(void *data, const void *msg, size_t len);
 
 #ifdef CONFIG_ELF_MODULES
 struct elf_module *umh_elf_get(const char *name);

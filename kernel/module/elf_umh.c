@@ -500,12 +500,34 @@ static ssize_t elf_status_show(struct module_attribute *mattr,
 	return sysfs_emit(buf, "%s\n", status);
 }
 
+static ssize_t elf_dropped_replies_show(struct module_attribute *mattr,
+					struct module_kobject *mk, char *buf)
+{
+	unsigned long replies, events;
+
+	umh_elf_chan_dropped(&to_elf_module(mk->mod)->proc, &replies, &events);
+	return sysfs_emit(buf, "%lu\n", replies);
+}
+
+static ssize_t elf_dropped_events_show(struct module_attribute *mattr,
+				       struct module_kobject *mk, char *buf)
+{
+	unsigned long replies, events;
+
+	umh_elf_chan_dropped(&to_elf_module(mk->mod)->proc, &replies, &events);
+	return sysfs_emit(buf, "%lu\n", events);
+}
+
 #define ELF_UMH_ATTR(_var, _name, _show)			\
 	struct module_attribute _var = {			\
 		.attr = { .name = _name, .mode = 0444 },	\
 		.show = _show,					\
 	}
 
+static ELF_UMH_ATTR(elf_attr_dropped_events, "dropped_events",
+		    elf_dropped_events_show);
+static ELF_UMH_ATTR(elf_attr_dropped_replies, "dropped_replies",
+		    elf_dropped_replies_show);
 static ELF_UMH_ATTR(elf_attr_pid, "pid", elf_pid_show);
 static ELF_UMH_ATTR(elf_attr_pids, "pids", elf_pids_show);
 static ELF_UMH_ATTR(elf_attr_sha256, "sha256", elf_sha256_show);
@@ -513,6 +535,8 @@ static ELF_UMH_ATTR(elf_attr_signed, "signed", elf_signed_show);
 static ELF_UMH_ATTR(elf_attr_status, "status", elf_status_show);
 
 static struct attribute *elf_umh_attrs[] = {
+	&elf_attr_dropped_events.attr,
+	&elf_attr_dropped_replies.attr,
 	&elf_attr_pid.attr,
 	&elf_attr_pids.attr,
 	&elf_attr_sha256.attr,
@@ -942,32 +966,81 @@ void umh_elf_put(struct elf_module *em)
 EXPORT_SYMBOL_GPL(umh_elf_put);
 
 /**
+ * umh_elf_call_files() - send a request with files to an ELF module
+ * @em: a module from umh_elf_get()
+ * @req: the request's payload
+ * @req_len: its length, at most %ELF_MODULE_MSG_MAX
+ * @files: files the module receives with the request, as new fds
+ * @nr_files: how many, at most %ELF_MODULE_FDS_MAX
+ * @reply: where the reply's payload goes
+ * @reply_size: room at @reply
+ * @timeout: how long to wait for the reply, in jiffies
+ *
+ * The module receives the request with ELF_MODULE_IOC_RECV on its channel
+ * fd and answers with a message that repeats the request's id (see
+ * include/uapi/linux/elf_module.h).  Calls of concurrent callers are in
+ * flight together and may be answered in any order.  A caller that times
+ * out or gets a fatal signal abandons only its own request: the module
+ * and other callers go on, and the late reply is dropped.  The call never
+ * waits for anything the module holds, only for the reply.
+ *
+ * Context: Process context; sleeps.
+ * Return: the length of the reply; -EPIPE if the module died (before or
+ * during the call), closed its channel or broke the wire format (it is
+ * then stopped); -ETIMEDOUT; -EINTR on a fatal signal; -EMSGSIZE if the
+ * request is too long, carries too many files or the reply does not fit
+ * (the reply is dropped); -ENOMEM; or the negative errno the module
+ * answered with.
+ */
+ssize_t umh_elf_call_files(struct elf_module *em, const void *req,
+			   size_t req_len, struct file **files,
+			   unsigned int nr_files, void *reply,
+			   size_t reply_size, unsigned long timeout)
+{
+	return umh_elf_chan_call(&em->proc, req, req_len, files, nr_files,
+				 reply, reply_size, timeout);
+}
+EXPORT_SYMBOL_GPL(umh_elf_call_files);
+
+/**
  * umh_elf_call() - send a request to an ELF module and wait for its reply
  * @em: a module from umh_elf_get()
- * @req: the request
+ * @req: the request's payload
  * @req_len: its length, at most %ELF_MODULE_MSG_MAX
- * @reply: where the reply goes
- * @reply_size: room in @reply
- * @timeout: how long the exchange may take once it is this caller's turn,
- *	in jiffies
+ * @reply: where the reply's payload goes
+ * @reply_size: room at @reply
+ * @timeout: how long to wait for the reply, in jiffies
  *
- * The module reads the request from its fd 0 and writes the reply to its
- * fd 1, each framed by a &struct elf_module_msg_hdr.  Concurrent callers
- * of one module are served one after the other; callers of different
- * modules never wait on each other.  A call that times out or is
- * interrupted leaves the channel out of step: the module is then stopped,
- * and later calls fail with -EPIPE.  Sleeps.
+ * umh_elf_call_files() without files.
  *
- * Return: the length of the reply; -EPIPE if the module died (before or
- * during the call) or its channel was closed by an earlier failure;
- * -ETIMEDOUT; -EINTR on a fatal signal; -EMSGSIZE if the request is too
- * long or the reply does not fit (the reply is dropped); -EPROTO if the
- * module broke the framing.
+ * Context: Process context; sleeps.
+ * Return: as umh_elf_call_files().
  */
 ssize_t umh_elf_call(struct elf_module *em, const void *req, size_t req_len,
 		     void *reply, size_t reply_size, unsigned long timeout)
 {
-	return umh_elf_transact(&em->proc, req, req_len, reply, reply_size,
-				timeout);
+	return umh_elf_chan_call(&em->proc, req, req_len, NULL, 0, reply,
+				 reply_size, timeout);
 }
 EXPORT_SYMBOL_GPL(umh_elf_call);
+
+/**
+ * umh_elf_set_event_handler() - take the events an ELF module sends
+ * @em: a module from umh_elf_get()
+ * @fn: called for each event (see &typedef umh_elf_event_fn), or NULL to
+ *	let them be counted and dropped again
+ * @data: passed to @fn
+ *
+ * One handler per module.  Clear it before umh_elf_put(): once this
+ * returns with @fn NULL, the old handler is not running and will not run.
+ *
+ * Context: Process context; sleeps.
+ * Return: 0; -EBUSY if another handler is set; -EPIPE if the module has
+ * no channel.
+ */
+int umh_elf_set_event_handler(struct elf_module *em, umh_elf_event_fn fn,
+			      void *data)
+{
+	return umh_elf_chan_set_handler(&em->proc, fn, data);
+}
+EXPORT_SYMBOL_GPL(umh_elf_set_event_handler);

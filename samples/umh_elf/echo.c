@@ -11,15 +11,18 @@ ELF_MODULE_DESCRIPTION("Sample echo server for the in-kernel channel");
 ELF_MODULE_LICENSE("GPL");
 ELF_MODULE_CAPABILITIES("");
 
-static char buf[ELF_MODULE_MSG_MAX];
+static union {
+	struct elf_module_msg_hdr hdr;
+	char bytes[sizeof(struct elf_module_msg_hdr) + ELF_MODULE_MSG_MAX];
+} msg;
 
 int main(void)
 {
 	long n;
 
 	elf_module_ready();
-	while ((n = elf_module_recv(buf, sizeof(buf))) >= 0)
-		if (elf_module_reply(buf, (size_t)n))
+	while ((n = elf_module_recv(&msg.hdr, sizeof(msg), NULL)) >= 0)
+		if (elf_module_reply(&msg.hdr, &msg.hdr + 1, (size_t)n))
 			return 1;
 	return 0;	/* end of file: the kernel let go of the channel */
 }

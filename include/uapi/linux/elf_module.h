@@ -145,29 +145,6 @@ static inline int elf_module_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* Read exactly @len bytes from @fd; 0, or -1 (errno 0 at end of file). */
-static inline int elf_module_read_all(int fd, void *buf, size_t len)
-{
-	char *p = (char *)buf;
-
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0) {
-			errno = 0;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Send one notify line, e.g. "STATUS=serving\n". */
 static inline int elf_module_notify(const char *line)
 {

@@ -30,7 +30,10 @@
  *			it; exit 0 if all is right, else 100 + the check
  *	mode=args	print argv to stderr, one "argv[i]=<...>" line each
  *	mode=echo	say READY=1, then answer every request on the channel
- *			with a copy of it
+ *			with a copy of it, but for tagged ones (see answer())
+ *	mode=echo batch=K  the same, but gather K requests, then answer them
+ *			last first
+ *	mode=echo daemon=1  daemon(0, 0) first: the child serves
  *	mode=silent	say READY=1, read requests, never answer
  *	mode=die	say READY=1, exit 3 on the first request
  *	mode=readyabort	say READY=1, then abort() at once; on CPU 0 and
@@ -132,7 +135,7 @@ static int envcheck(char **argv)
 		return 105;
 	if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/"))
 		return 106;
-	if (!is_pipe(0, O_RDONLY))
+	if (!is_pipe(0, O_RDONLY) || read(0, cwd, 1) != 0)
 		return 107;
 	if (!is_pipe(1, O_WRONLY))
 		return 108;
@@ -140,8 +143,12 @@ static int envcheck(char **argv)
 		return 109;
 	if ((fcntl(3, F_GETFL) & O_ACCMODE) != O_WRONLY)
 		return 110;
-	if (fcntl(4, F_GETFD) != -1)
+	v = getenv("CHANNEL_FD");
+	if (!v || strcmp(v, "4") ||
+	    (fcntl(ELF_MODULE_CHANNEL_FD, F_GETFL) & O_ACCMODE) != O_RDWR)
 		return 111;
+	if (fcntl(5, F_GETFD) != -1)
+		return 114;
 	if (getuid() != 0 || geteuid() != 0)
 		return 112;
 	if (isatty(0) || isatty(1) || isatty(2))
@@ -302,17 +309,131 @@ static int poke(const char *target)
 	return 0;
 }
 
-/* Serve the channel: echo, stay silent, or die on the first request. */
-static int serve(const char *mode)
+/*
+ * Requests that start with TAG_MAGIC and a tag byte ask for something
+ * else than a copy (the test driver's payloads never start so):
+ */
+#define TAG_MAGIC	"umh!"
+#define TAG_NEVER	0xff	/* no answer */
+#define TAG_LATE	0xfe	/* the copy, a second late */
+#define TAG_ERROR	0xfd	/* answer with the error EDOM */
+#define TAG_BAD		0xfc	/* a message of an unknown type */
+#define TAG_EVENTS	0xfb	/* the next byte's number of events first */
+#define TAG_STDOUT	0xfa	/* a line on stdout first */
+
+static union {
+	struct elf_module_msg_hdr hdr;
+	char bytes[sizeof(struct elf_module_msg_hdr) + ELF_MODULE_MSG_MAX];
+} msg;
+
+static int tag_of(const struct elf_module_msg_hdr *hdr)
 {
-	static char buf[ELF_MODULE_MSG_MAX];
+	const unsigned char *p = (const unsigned char *)(hdr + 1);
+
+	if (hdr->len < 5 || memcmp(p, TAG_MAGIC, 4))
+		return 0;
+	return p[4];
+}
+
+/* Send a message of type 99: the kernel must stop the module for it. */
+static int send_bad(void)
+{
+	struct elf_module_msg_hdr bad = { .type = 99 };
+
+	return write(ELF_MODULE_CHANNEL_FD, &bad, sizeof(bad)) < 0 ? 0 : 1;
+}
+
+/* Answer a request that carries files with what they hold, in order. */
+static int reply_files(const struct elf_module_msg_hdr *req, const int *fds)
+{
+	static char out[ELF_MODULE_MSG_MAX];
+	size_t len = 0;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < req->nfds; i++) {
+		n = read(fds[i], out + len, sizeof(out) - len);
+		close(fds[i]);
+		if (n < 0)
+			return elf_module_reply_error(req, errno);
+		len += (size_t)n;
+	}
+	return elf_module_reply(req, out, len);
+}
+
+/* Answer @req (of @n payload bytes) as its tag says. */
+static int answer(const struct elf_module_msg_hdr *req, long n, const int *fds)
+{
+	const unsigned char *p = (const unsigned char *)(req + 1);
+	int i;
+
+	if (req->nfds)
+		return reply_files(req, fds);
+	switch (tag_of(req)) {
+	case TAG_NEVER:
+		return 0;
+	case TAG_LATE:
+		sleep(1);
+		break;
+	case TAG_ERROR:
+		return elf_module_reply_error(req, EDOM);
+	case TAG_BAD:
+		return send_bad();
+	case TAG_EVENTS:
+		for (i = 0; i < p[5]; i++)
+			if (elf_module_event(&i, sizeof(i)))
+				return 1;
+		break;
+	case TAG_STDOUT:
+		printf("stray line on stdout\n");
+		fflush(stdout);
+		break;
+	}
+	return elf_module_reply(req, p, (size_t)n);
+}
+
+/* Gather @batch requests, then answer them last first. */
+static int serve_reversed(int batch)
+{
+	struct elf_module_msg_hdr *held[64];
+	int i, got;
 	long n;
 
+	if (batch < 1 || batch > 64)
+		return 2;
+	for (;;) {
+		for (got = 0; got < batch; got++) {
+			n = elf_module_recv(&msg.hdr, sizeof(msg), NULL);
+			if (n < 0)
+				return errno ? 1 : 0;
+			held[got] = malloc(sizeof(msg.hdr) + (size_t)n);
+			if (!held[got])
+				return 1;
+			memcpy(held[got], &msg, sizeof(msg.hdr) + (size_t)n);
+		}
+		for (i = got - 1; i >= 0; i--) {
+			if (elf_module_reply(held[i], held[i] + 1, held[i]->len))
+				return 1;
+			free(held[i]);
+		}
+	}
+}
+
+/* Serve the channel: answer, stay silent, or die on the first request. */
+static int serve(const char *mode, const char *batch, const char *daemon_)
+{
+	int fds[ELF_MODULE_FDS_MAX];
+	long n;
+
+	if (daemon_ && daemon(0, 0))
+		return 1;
 	elf_module_ready();
-	while ((n = elf_module_recv(buf, sizeof(buf))) >= 0) {
+	if (batch)
+		return serve_reversed(atoi(batch));
+	while ((n = elf_module_recv(&msg.hdr, sizeof(msg), fds)) >= 0) {
 		if (!strcmp(mode, "die"))
 			return 3;
-		if (!strcmp(mode, "echo") && elf_module_reply(buf, (size_t)n))
+		if (!strcmp(mode, "echo") && answer(&msg.hdr, n, fds))
 			return 1;
 	}
 	return errno ? 1 : 0;
@@ -366,7 +487,8 @@ int main(int argc, char **argv)
 		return 0;
 	if (!strcmp(mode, "echo") || !strcmp(mode, "silent") ||
 	    !strcmp(mode, "die"))
-		return serve(mode);
+		return serve(mode, arg(argc, argv, "batch"),
+			     arg(argc, argv, "daemon"));
 	if (!strcmp(mode, "ready")) {
 		elf_module_ready();
 		wait_forever();

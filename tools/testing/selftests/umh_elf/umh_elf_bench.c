@@ -594,13 +594,37 @@ static int reap(pid_t pid)
 	return WIFEXITED(status) ? -WEXITSTATUS(status) : -ECHILD;
 }
 
-/* The echo server of the user-space baseline: the module's own loop. */
+/* Read exactly @len bytes from @fd; 0, or -1 (errno 0 at end of file). */
+static int read_fd_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!n)
+				errno = 0;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The echo server of the user-space baseline: a module's loop over two
+ * pipes, each message framed by the channel's header.
+ */
 static pid_t echo_server(int *req_fd, int *reply_fd)
 {
 	static char buf[ELF_MODULE_MSG_MAX];
+	struct elf_module_msg_hdr hdr;
 	int req[2], reply[2];
 	pid_t pid;
-	long n;
 
 	if (pipe2(req, O_CLOEXEC))
 		return -1;
@@ -617,9 +641,13 @@ static pid_t echo_server(int *req_fd, int *reply_fd)
 			_exit(1);
 		close(req[1]);
 		close(reply[0]);
-		while ((n = elf_module_recv(buf, sizeof(buf))) >= 0)
-			if (elf_module_reply(buf, (size_t)n))
+		while (!read_fd_all(0, &hdr, sizeof(hdr)) &&
+		       hdr.len <= sizeof(buf) && !read_fd_all(0, buf, hdr.len)) {
+			hdr.type = ELF_MODULE_MSG_REPLY;
+			if (elf_module_write_all(1, &hdr, sizeof(hdr)) ||
+			    elf_module_write_all(1, buf, hdr.len))
 				_exit(1);
+		}
 		_exit(0);
 	}
 	close(req[0]);
@@ -649,19 +677,20 @@ static int user_echo(int req_fd, int reply_fd, size_t size,
 {
 	static unsigned char req[ELF_MODULE_MSG_MAX + 1];
 	static unsigned char reply[ELF_MODULE_MSG_MAX + 1];
-	struct elf_module_msg_hdr hdr;
+	struct elf_module_msg_hdr hdr = { .type = ELF_MODULE_MSG_REQUEST };
 	unsigned int call;
 
 	for (call = 0; call < calls; call++) {
 		fill(req, size, 0, call);
+		hdr.id = call + 1;
 		hdr.len = size;
 		if (elf_module_write_all(req_fd, &hdr, sizeof(hdr)) ||
 		    elf_module_write_all(req_fd, req, size) ||
-		    elf_module_read_all(reply_fd, &hdr, sizeof(hdr)))
+		    read_fd_all(reply_fd, &hdr, sizeof(hdr)))
 			return errno ? -errno : -EPIPE;
-		if (hdr.len != size)
+		if (hdr.len != size || hdr.id != call + 1)
 			return -EBADMSG;
-		if (elf_module_read_all(reply_fd, reply, hdr.len))
+		if (read_fd_all(reply_fd, reply, hdr.len))
 			return errno ? -errno : -EPIPE;
 		if (memcmp(req, reply, size))
 			return -EBADMSG;

@@ -54,6 +54,16 @@
 
 /* Largest request umh_elf_call() takes (ELF_MODULE_MSG_MAX). */
 #define MSG_MAX		65536
+/* Most files one request carries (ELF_MODULE_FDS_MAX). */
+#define FDS_MAX		8
+
+/* The tags of test_module.c's answer(). */
+#define TAG_NEVER	0xff
+#define TAG_LATE	0xfe
+#define TAG_ERROR	0xfd
+#define TAG_BAD		0xfc
+#define TAG_EVENTS	0xfb
+#define TAG_STDOUT	0xfa
 
 /* Debian's kmod; busybox has applets of the same names in /bin. */
 #define MODPROBE	"/sbin/modprobe"
@@ -180,7 +190,7 @@ TEST_F_TIMEOUT(channel, round_trip_sizes, TEST_TIMEOUT)
 	EXPECT_EQ(1, count_procs(ECHO));
 }
 
-/* Concurrent callers are served one at a time, each getting its reply. */
+/* Concurrent callers are in flight together, each getting its own reply. */
 TEST_F_TIMEOUT(channel, sixteen_threads, TEST_TIMEOUT)
 {
 	ASSERT_EQ(0, load_ko(ECHO, ""));
@@ -211,18 +221,128 @@ TEST_F_TIMEOUT(channel, killed_mid_call, TEST_TIMEOUT)
 	EXPECT_TRUE(WAIT_UNTIL(count_procs(MOD) == 0));
 }
 
-/* The module never replies: ETIMEDOUT, and it is stopped and unloaded. */
+/*
+ * The module reads requests and never answers: each caller times out on
+ * its own, and the module, which broke no rule, runs on.
+ */
 TEST_F_TIMEOUT(channel, never_replies, TEST_TIMEOUT)
 {
 	ASSERT_EQ(0, load_ko(MOD, "mode=silent"));
 	ASSERT_TRUE(module_live(MOD));
-	EXPECT_EQ(-ETIMEDOUT, drv("call " MOD " 16 500"));
-	EXPECT_TRUE(WAIT_UNTIL(!module_listed(MOD)))
-		TH_LOG("%s still loaded after its call timed out", MOD);
-	EXPECT_TRUE(WAIT_UNTIL(module_gone(MOD)));
-	EXPECT_TRUE(WAIT_UNTIL(count_procs(MOD) == 0));
-	EXPECT_TRUE(kmsg_wait(&self->log,
-			      "elf-module " MOD ": channel failed"));
+	EXPECT_EQ(-ETIMEDOUT, drv("echo " MOD " 8 1 16 500"));
+	EXPECT_TRUE(module_live(MOD));
+	EXPECT_EQ(1, count_procs(MOD));
+	EXPECT_EQ(0, kmsg_count(&self->log, "elf-module " MOD ": channel"));
+}
+
+/*
+ * The module never reads its channel at all: no caller waits past its
+ * timeout, however many there are.
+ */
+TEST_F_TIMEOUT(channel, module_never_reads, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(MOD, "mode=ready"));
+	ASSERT_TRUE(module_live(MOD));
+	EXPECT_EQ(-ETIMEDOUT, drv("echo " MOD " 32 1 4096 300"));
+	EXPECT_TRUE(module_live(MOD));
+}
+
+/* Replies in reverse order still reach the caller that asked. */
+TEST_F_TIMEOUT(channel, replies_in_any_order, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(MOD, "mode=echo batch=8"));
+	ASSERT_TRUE(module_live(MOD));
+	EXPECT_EQ(0, drv("echo " MOD " 8 4 100 20000"));
+	EXPECT_TRUE(module_live(MOD));
+}
+
+/*
+ * A caller that times out abandons its own request only: the module and
+ * the next caller go on, and the late reply is counted and dropped.
+ */
+TEST_F_TIMEOUT(channel, timeout_abandons_own_request, TEST_TIMEOUT)
+{
+	char buf[32];
+
+	ASSERT_EQ(0, load_ko(ECHO, ""));
+	EXPECT_EQ(-ETIMEDOUT, drv("tagged " ECHO " %d 0 200", TAG_LATE));
+	EXPECT_EQ(0, drv("call " ECHO " 16 10000"));
+	EXPECT_TRUE(WAIT_UNTIL(!strcmp(attr(ECHO, "elf/dropped_replies", buf,
+					    sizeof(buf)), "1")))
+		TH_LOG("dropped_replies: %s", buf);
+	EXPECT_EQ(-ETIMEDOUT, drv("tagged " ECHO " %d 0 200", TAG_NEVER));
+	EXPECT_EQ(0, drv("echo " ECHO " 4 10 64 10000"));
+	EXPECT_TRUE(module_live(ECHO));
+	EXPECT_EQ(1, count_procs(ECHO));
+	EXPECT_EQ(0, kmsg_count(&self->log, "elf-module " ECHO ": channel"));
+}
+
+/* The module answers with an errno: that caller gets it. */
+TEST_F_TIMEOUT(channel, error_reply, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(ECHO, ""));
+	EXPECT_EQ(-EDOM, drv("tagged " ECHO " %d 0 10000", TAG_ERROR));
+	EXPECT_EQ(0, drv("call " ECHO " 16 10000"));
+}
+
+/*
+ * A message of an unknown type breaks the wire format: the caller gets
+ * EPIPE, one log line says why, and the module is stopped and unloaded.
+ */
+TEST_F_TIMEOUT(channel, bad_message_stops_module, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(ECHO, ""));
+	EXPECT_EQ(-EPIPE, drv("tagged " ECHO " %d 0 10000", TAG_BAD));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ECHO
+			      ": channel: unknown message type, stopping it"));
+	EXPECT_TRUE(WAIT_UNTIL(module_gone(ECHO)));
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(ECHO) == 0));
+	EXPECT_EQ(1, kmsg_count(&self->log, "elf-module " ECHO ": channel"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ECHO
+			      ": stopped (signal 9)"));
+}
+
+/* Events go to the handler the kernel user set, or are counted. */
+TEST_F_TIMEOUT(channel, events, TEST_TIMEOUT)
+{
+	char buf[32];
+
+	ASSERT_EQ(0, load_ko(ECHO, ""));
+	EXPECT_EQ(0, drv("events " ECHO " 5 10000"));
+	EXPECT_STREQ("0", attr(ECHO, "elf/dropped_events", buf, sizeof(buf)));
+	EXPECT_EQ(0, drv("tagged " ECHO " %d 3 10000", TAG_EVENTS));
+	EXPECT_STREQ("3", attr(ECHO, "elf/dropped_events", buf, sizeof(buf)));
+	EXPECT_STREQ("0", attr(ECHO, "elf/dropped_replies", buf, sizeof(buf)));
+}
+
+/* Files sent with a request arrive as fds that read what they hold. */
+TEST_F_TIMEOUT(channel, files, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(ECHO, ""));
+	EXPECT_EQ(0, drv("files " ECHO " 1 10000"));
+	EXPECT_EQ(0, drv("files " ECHO " %d 10000", FDS_MAX));
+	EXPECT_EQ(-EMSGSIZE, drv("files " ECHO " %d 10000", FDS_MAX + 1));
+	EXPECT_EQ(0, drv("files " ECHO " 2 10000"));
+	/* It closed them: the module holds none of them now. */
+	EXPECT_EQ(0, count_fds(elf_pid(ECHO), "test_umh_elf"));
+	EXPECT_TRUE(module_live(ECHO));
+}
+
+/* A printf() to stdout lands in the kernel log and breaks nothing. */
+TEST_F_TIMEOUT(channel, stdout_goes_to_log, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(ECHO, ""));
+	EXPECT_EQ(0, drv("tagged " ECHO " %d 0 10000", TAG_STDOUT));
+	EXPECT_TRUE(kmsg_wait(&self->log, ECHO ": stray line on stdout"));
+	EXPECT_EQ(0, drv("call " ECHO " 16 10000"));
+}
+
+/* daemon(3) points fds 0-2 at /dev/null: the channel stays. */
+TEST_F_TIMEOUT(channel, survives_daemon, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(MOD, "mode=echo daemon=1"));
+	EXPECT_EQ(0, drv("echo " MOD " 2 4 64 10000"));
+	EXPECT_EQ(1, count_procs(MOD));
 }
 
 /* A reference from umh_elf_get() keeps the module from being removed. */

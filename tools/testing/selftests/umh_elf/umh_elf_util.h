@@ -225,6 +225,31 @@ static inline const char *attr(const char *mod, const char *name, char *buf,
 	return buf;
 }
 
+/* How many fds of process @pid lead to a path containing @needle; -1 if none. */
+static inline int count_fds(pid_t pid, const char *needle)
+{
+	char dir[64], path[PATH_MAX], target[PATH_MAX];
+	struct dirent *de;
+	int n = 0;
+	ssize_t len;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		len = readlink(path, target, sizeof(target) - 1);
+		if (len < 0)
+			continue;
+		target[len] = '\0';
+		n += !!strstr(target, needle);
+	}
+	closedir(d);
+	return n;
+}
+
 /* The pid in /sys/module/@mod/elf/pid, or -1. */
 static inline pid_t elf_pid(const char *mod)
 {
