@@ -19,6 +19,8 @@
  *		padded to 1, 4 and 16 MiB with a section that is not loaded
  *	/opt/umh_elf/umh_elf_test_2m.unsigned.ko	umh_elf_test, 2 MiB
  *	/sys/kernel/debug/test_umh_elf/run	the driver's commands
+ *	QEMU's edu device and the samples umh_sample_edu_glue.ko and
+ *		umh_sample_edu.ko, for the device row
  *
  * For the rows of concurrent requests it raises kernel.kmod-limit, where
  * there is one, to the number of requests, and puts it back afterwards.
@@ -36,11 +38,12 @@
  * stderr.  A benchmark, not a test: it never fails on a target, and it
  * exits non-zero only if it cannot run at all.
  *
- *	umh_elf_bench [-q] [launch|size|ready|channel|memory|scale]...
+ *	umh_elf_bench [-q] [launch|size|ready|channel|memory|scale|device]...
  *
  * -q: three rounds per measurement, to try it out.  No section: all.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -51,6 +54,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -1630,6 +1634,176 @@ static void bench_scale(void)
 	bench_distinct();
 }
 
+/* 7. Device hand-off: the user-space PCI driver of samples/umh_elf/ */
+
+#define EDU_GLUE	"umh_sample_edu_glue"
+#define EDU_DRV		"umh_sample_edu"
+#define EDU_DEV		"/dev/edu0"
+#define EDU_CALLS	100
+#define EDU_N		12
+#define EDU_N_FACT	479001600U	/* 12! */
+#define EDU_REG_FACT	0x08
+#define EDU_REG_STATUS	0x20
+#define EDU_COMPUTING	0x01
+
+/* The sysfs folder of QEMU's edu device into @dir; false if none. */
+static bool edu_find(char *dir, size_t size)
+{
+	char path[PATH_MAX], id[32];
+	struct dirent *d;
+	bool found = false;
+	DIR *dp;
+
+	dp = opendir("/sys/bus/pci/devices");
+	if (!dp)
+		return false;
+	while (!found && (d = readdir(dp))) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor",
+			 d->d_name);
+		if (read_text(path, id, sizeof(id)) < 0 || strcmp(id, "0x1234"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device",
+			 d->d_name);
+		if (read_text(path, id, sizeof(id)) < 0 || strcmp(id, "0x11e8"))
+			continue;
+		snprintf(dir, size, "/sys/bus/pci/devices/%s", d->d_name);
+		found = true;
+	}
+	closedir(dp);
+	return found;
+}
+
+/* n! EDU_CALLS times through /dev/edu0, open as @op->fd. */
+static int op_edu_dev(struct op *op, double *ms)
+{
+	double t0 = now_ms();
+	char buf[32];
+	unsigned int i;
+	ssize_t n;
+
+	for (i = 0; i < op->calls; i++) {
+		if (write(op->fd, "12\n", 3) != 3)
+			return -errno;
+		n = read(op->fd, buf, sizeof(buf) - 1);
+		if (n <= 0)
+			return n ? -errno : -EIO;
+		buf[n] = '\0';
+		if (strtoul(buf, NULL, 10) != EDU_N_FACT)
+			return -EIO;
+	}
+	*ms = now_ms() - t0;
+	return 0;
+}
+
+static __u32 *edu_bar;	/* BAR 0 mapped from sysfs resource0 */
+
+/* Atomic: one 32-bit access each, which the compiler keeps as written. */
+static __u32 edu_read(unsigned int reg)
+{
+	return __atomic_load_n(&edu_bar[reg / 4], __ATOMIC_SEQ_CST);
+}
+
+static void edu_write(unsigned int reg, __u32 val)
+{
+	__atomic_store_n(&edu_bar[reg / 4], val, __ATOMIC_RELEASE);
+}
+
+/* The same n! from user space on BAR 0 of resource0, polling. */
+static int op_edu_poll(struct op *op, double *ms)
+{
+	double t0 = now_ms();
+	unsigned int i, spins;
+
+	for (i = 0; i < op->calls; i++) {
+		edu_write(EDU_REG_STATUS, 0);	/* no interrupt */
+		edu_write(EDU_REG_FACT, EDU_N);
+		for (spins = 0; edu_read(EDU_REG_STATUS) & EDU_COMPUTING;)
+			if (++spins > 100000000)
+				return -ETIMEDOUT;
+		if (edu_read(EDU_REG_FACT) != EDU_N_FACT)
+			return -EIO;
+	}
+	*ms = now_ms() - t0;
+	return 0;
+}
+
+/* Load the glue and the driver as udev would: modprobe of the modalias. */
+static int edu_coldplug(const char *dir)
+{
+	char path[PATH_MAX + 16], alias[128];
+	int status, i;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/modalias", dir);
+	if (read_text(path, alias, sizeof(alias)) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		execl("/sbin/modprobe", "modprobe", alias, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return -ENOENT;
+	for (i = 0; i < 50 && access(EDU_DEV, W_OK); i++)
+		usleep(100000);
+	return access(EDU_DEV, W_OK) ? -errno : 0;
+}
+
+static void bench_device(void)
+{
+	const struct reps r = { 7, 15, 30e3 };
+	struct op ops[2] = {
+		{ .what = "n! through " EDU_DEV, .run = op_edu_dev,
+		  .calls = EDU_CALLS, .scale = 1e3 / EDU_CALLS },
+		{ .what = "n! polling resource0", .run = op_edu_poll,
+		  .calls = EDU_CALLS, .scale = 1e3 / EDU_CALLS },
+	};
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	void *bar = MAP_FAILED;
+	int err, fd = -1;
+
+	progress("device");
+	if (!edu_find(dir, sizeof(dir))) {
+		note("device: no edu device (QEMU -device edu): the device row is missing");
+		return;
+	}
+	err = edu_coldplug(dir);
+	if (!err) {
+		ops[0].fd = open(EDU_DEV, O_RDWR | O_CLOEXEC);
+		err = ops[0].fd < 0 ? -errno : 0;
+	}
+	snprintf(path, sizeof(path), "%s/resource0", dir);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd >= 0)
+		bar = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (err || bar == MAP_FAILED) {
+		note("device: %s: the device row is missing",
+		     err ? "the user-space driver did not come up" : path);
+		goto out;
+	}
+	edu_bar = bar;
+	measure("device", ops, 2, &r);
+
+	desc("device.fact_rtt",
+	     "n! (n = %u) computed by QEMU's edu device through /dev/edu0: the glue %s forwards each request over the channel to the ELF module %s, which starts the device and waits for its interrupt on an eventfd (%u requests a sample), against a user-space program that maps BAR 0 from sysfs resource0 and polls the status register",
+	     EDU_N, EDU_GLUE, EDU_DRV, EDU_CALLS);
+	if (row("device.fact_rtt", "us", &ops[0].s, &ops[1].s))
+		check_target("device.fact_rtt", "<= 1.25x user space on resource0",
+			     ratio_at_most(&ops[0].s, &ops[1].s, 1.25));
+out:
+	if (bar != MAP_FAILED)
+		munmap(bar, 4096);
+	if (fd >= 0)
+		close(fd);
+	if (ops[0].fd > 0)
+		close(ops[0].fd);
+	unload(EDU_GLUE);
+	unload(EDU_DRV);
+}
+
 /* Main */
 
 static const struct {
@@ -1643,6 +1817,7 @@ static const struct {
 	{ "channel", bench_channel, true },
 	{ "memory", bench_memory, false },
 	{ "scale", bench_scale, true },
+	{ "device", bench_device, false },
 };
 
 #define NSECTIONS	ARRAY_SIZE(sections)
