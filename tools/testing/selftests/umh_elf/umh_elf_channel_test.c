@@ -391,6 +391,25 @@ TEST_F_TIMEOUT(channel, on_demand_by_name, TEST_TIMEOUT)
 	EXPECT_EQ(1, kmsg_count(&self->log, "elf-module " ECHO ": started"));
 }
 
+/*
+ * umh_elf_get() of an alias the module declares (as a driver passes a
+ * modalias) loads it and finds it, loaded or not.
+ */
+TEST_F_TIMEOUT(channel, on_demand_by_alias, TEST_TIMEOUT)
+{
+	char buf[64];
+
+	ASSERT_TRUE(module_gone(ECHO));
+	EXPECT_EQ(0, drv("echo " ECHO_ALIAS " 1 1 8 10000"));
+	ASSERT_TRUE(module_listed(ECHO));
+	EXPECT_EQ(0, drv("echo " ECHO_ALIAS " 2 2 8 10000"));
+	EXPECT_EQ(0, drv("echo umh_elf_test_alias_" ECHO " 1 1 8 10000"));
+	EXPECT_STREQ("0", attr(ECHO, "refcnt", buf, sizeof(buf)));
+	EXPECT_EQ(1, count_procs(ECHO));
+	EXPECT_EQ(1, kmsg_count(&self->log, "elf-module " ECHO ": started"));
+	EXPECT_EQ(-ENOENT, drv("get umh-elf-test-alias-nothing"));
+}
+
 /* request_module() of an alias returns 0 once the module is ready. */
 TEST_F_TIMEOUT(channel, request_module_alias, TEST_TIMEOUT)
 {
