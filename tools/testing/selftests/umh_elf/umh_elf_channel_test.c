@@ -337,6 +337,15 @@ TEST_F_TIMEOUT(channel, stdout_goes_to_log, TEST_TIMEOUT)
 	EXPECT_EQ(0, drv("call " ECHO " 16 10000"));
 }
 
+/* A module that serves from several threads: each call gets its reply. */
+TEST_F_TIMEOUT(channel, served_by_threads, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(MOD, "mode=echo threads=4"));
+	EXPECT_EQ(0, drv("echo " MOD " 16 20 256 20000"));
+	EXPECT_EQ(0, drv("echo " MOD " 1 20 64 20000"));
+	EXPECT_TRUE(module_live(MOD));
+}
+
 /* daemon(3) points fds 0-2 at /dev/null: the channel stays. */
 TEST_F_TIMEOUT(channel, survives_daemon, TEST_TIMEOUT)
 {
