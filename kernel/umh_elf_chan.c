@@ -337,6 +337,13 @@ static bool umh_elf_chan_readable(struct umh_elf_chan *chan)
 	return READ_ONCE(chan->closed) || !list_empty_careful(&chan->queued);
 }
 
+/* Wait for a request or the end, exclusively: a request wakes one. */
+static int umh_elf_chan_wait_request(struct umh_elf_chan *chan)
+{
+	return wait_event_interruptible_exclusive(chan->readers,
+						  umh_elf_chan_readable(chan));
+}
+
 /*
  * Take the oldest request for delivery: moves it to @sent, with a
  * reference for the receiver.  Returns 0 at end of file, or -EAGAIN if
@@ -403,9 +410,9 @@ static long umh_elf_chan_recv(struct file *file,
 		ret = umh_elf_chan_take(chan, r.size, &call);
 		if (ret != -EAGAIN || nonblock)
 			break;
-		if (wait_event_interruptible_exclusive(chan->readers,
-						umh_elf_chan_readable(chan)))
-			return -ERESTARTSYS;
+		ret = umh_elf_chan_wait_request(chan);
+		if (ret)
+			return ret;
 	}
 	if (ret == -EMSGSIZE)
 		wake_up_interruptible_poll(&chan->readers, EPOLLIN);
@@ -636,9 +643,9 @@ static bool umh_elf_chan_queue(struct umh_elf_chan *chan,
 }
 
 /* Wait for the answer to @call; a caller that gives up abandons it. */
-static ssize_t umh_elf_chan_wait(struct umh_elf_chan *chan,
-				 struct umh_elf_call *call,
-				 unsigned long timeout)
+static ssize_t umh_elf_chan_wait_answer(struct umh_elf_chan *chan,
+					struct umh_elf_call *call,
+					unsigned long timeout)
 {
 	long left;
 
@@ -691,7 +698,7 @@ ssize_t umh_elf_chan_call(struct umh_elf_proc *proc, const void *req,
 		return -ENOMEM;
 	ret = -EPIPE;
 	if (umh_elf_chan_queue(chan, call))
-		ret = umh_elf_chan_wait(chan, call, timeout);
+		ret = umh_elf_chan_wait_answer(chan, call, timeout);
 	if (ret > 0)
 		memcpy(reply, call->reply, ret);
 	umh_elf_call_put(call);

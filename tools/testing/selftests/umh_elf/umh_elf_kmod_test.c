@@ -436,7 +436,7 @@ TEST_F_TIMEOUT(kmod, limit_raised_and_lowered_under_load, TEST_TIMEOUT)
 	if (kmod_gave_up(&self->log)) {
 		open_gate();
 		drv_wait(a);
-		SKIP(return, "requests waited over kmod's %d ms for a slot before two modprobe runs started: too slow a guest to tell",
+		SKIP(return, "waiters gave up after kmod's %d ms: guest too slow",
 		     KMOD_BUSY_MS);
 	}
 	EXPECT_EQ(2, fake_runs());
