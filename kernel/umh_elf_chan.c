@@ -50,7 +50,8 @@
  * @proc: the module, or NULL once it let go (umh_elf_chan_detach())
  * @dropped_replies: replies to no pending request (late or made up)
  * @dropped_events: events that found no handler
- * @readers: the module's receivers wait here, and poll
+ * @readers: the module's receivers wait here (exclusively: a request
+ *	wakes one), and pollers
  * @handler_sem: held for reading while @handler runs, for writing to
  *	change it, so that a cleared handler no longer runs
  * @handler: where events go, or NULL
@@ -149,7 +150,9 @@ static void umh_elf_chan_close(struct umh_elf_chan *chan)
 	list_for_each_entry_safe(call, next, &chan->sent, node)
 		umh_elf_call_end(call, -EPIPE);
 	spin_unlock(&chan->lock);
-	wake_up_interruptible_poll(&chan->readers, EPOLLIN | EPOLLHUP);
+	/* All receivers, the exclusive ones too: each must see the end. */
+	__wake_up(&chan->readers, TASK_INTERRUPTIBLE, 0,
+		  poll_to_key(EPOLLIN | EPOLLHUP));
 }
 
 /*
@@ -334,6 +337,13 @@ static bool umh_elf_chan_readable(struct umh_elf_chan *chan)
 	return READ_ONCE(chan->closed) || !list_empty_careful(&chan->queued);
 }
 
+/* Wait for a request or the end, exclusively: a request wakes one. */
+static int umh_elf_chan_wait_request(struct umh_elf_chan *chan)
+{
+	return wait_event_interruptible_exclusive(chan->readers,
+						  umh_elf_chan_readable(chan));
+}
+
 /*
  * Take the oldest request for delivery: moves it to @sent, with a
  * reference for the receiver.  Returns 0 at end of file, or -EAGAIN if
@@ -392,14 +402,20 @@ static long umh_elf_chan_recv(struct file *file,
 		return -EINVAL;
 	nonblock = (r.flags & ELF_MODULE_RECV_NONBLOCK) ||
 		   (file->f_flags & O_NONBLOCK);
+	/*
+	 * Receivers wait exclusively: a request wakes one of the module's
+	 * threads, not all.  One that does not take it wakes the next.
+	 */
 	for (;;) {
 		ret = umh_elf_chan_take(chan, r.size, &call);
 		if (ret != -EAGAIN || nonblock)
 			break;
-		if (wait_event_interruptible(chan->readers,
-					     umh_elf_chan_readable(chan)))
-			return -ERESTARTSYS;
+		ret = umh_elf_chan_wait_request(chan);
+		if (ret)
+			return ret;
 	}
+	if (ret == -EMSGSIZE)
+		wake_up_interruptible_poll(&chan->readers, EPOLLIN);
 	if (ret <= 0)
 		return ret;
 	ret = umh_elf_chan_deliver(call, &r, uarg);
@@ -627,9 +643,9 @@ static bool umh_elf_chan_queue(struct umh_elf_chan *chan,
 }
 
 /* Wait for the answer to @call; a caller that gives up abandons it. */
-static ssize_t umh_elf_chan_wait(struct umh_elf_chan *chan,
-				 struct umh_elf_call *call,
-				 unsigned long timeout)
+static ssize_t umh_elf_chan_wait_answer(struct umh_elf_chan *chan,
+					struct umh_elf_call *call,
+					unsigned long timeout)
 {
 	long left;
 
@@ -682,7 +698,7 @@ ssize_t umh_elf_chan_call(struct umh_elf_proc *proc, const void *req,
 		return -ENOMEM;
 	ret = -EPIPE;
 	if (umh_elf_chan_queue(chan, call))
-		ret = umh_elf_chan_wait(chan, call, timeout);
+		ret = umh_elf_chan_wait_answer(chan, call, timeout);
 	if (ret > 0)
 		memcpy(reply, call->reply, ret);
 	umh_elf_call_put(call);
@@ -710,9 +726,9 @@ int umh_elf_chan_set_handler(struct umh_elf_proc *proc, umh_elf_event_fn fn,
 	if (!chan)
 		return -EPIPE;
 	down_write(&chan->handler_sem);
-	if (fn && chan->handler)
+	if (fn && chan->handler) {
 		ret = -EBUSY;
-	else {
+	} else {
 		chan->handler = fn;
 		chan->handler_data = data;
 	}

@@ -34,6 +34,7 @@
  *	mode=echo batch=K  the same, but gather K requests, then answer them
  *			last first
  *	mode=echo daemon=1  daemon(0, 0) first: the child serves
+ *	mode=echo threads=N  N threads serve at once
  *	mode=silent	say READY=1, read requests, never answer
  *	mode=die	say READY=1, exit 3 on the first request
  *	mode=readyabort	say READY=1, then abort() at once; on CPU 0 and
@@ -326,6 +327,8 @@ static union {
 	char bytes[sizeof(struct elf_module_msg_hdr) + ELF_MODULE_MSG_MAX];
 } msg;
 
+static pthread_t main_thread;
+
 static int tag_of(const struct elf_module_msg_hdr *hdr)
 {
 	const unsigned char *p = (const unsigned char *)(hdr + 1);
@@ -419,24 +422,50 @@ static int serve_reversed(int batch)
 	}
 }
 
-/* Serve the channel: answer, stay silent, or die on the first request. */
-static int serve(const char *mode, const char *batch, const char *daemon_)
+/* One server thread: answer, stay silent, or die on the first request. */
+static int serve_loop(const char *mode)
 {
+	struct elf_module_msg_hdr *m = &msg.hdr;
 	int fds[ELF_MODULE_FDS_MAX];
 	long n;
 
-	if (daemon_ && daemon(0, 0))
-		return 1;
-	elf_module_ready();
-	if (batch)
-		return serve_reversed(atoi(batch));
-	while ((n = elf_module_recv(&msg.hdr, sizeof(msg), fds)) >= 0) {
+	/* Threads but the first have a buffer of their own. */
+	if (!pthread_equal(pthread_self(), main_thread)) {
+		m = malloc(sizeof(msg));
+		if (!m)
+			return 1;
+	}
+	while ((n = elf_module_recv(m, sizeof(msg), fds)) >= 0) {
 		if (!strcmp(mode, "die"))
 			return 3;
-		if (!strcmp(mode, "echo") && answer(&msg.hdr, n, fds))
+		if (!strcmp(mode, "echo") && answer(m, n, fds))
 			return 1;
 	}
 	return errno ? 1 : 0;
+}
+
+static void *serve_thread(void *mode)
+{
+	return (void *)(long)serve_loop(mode);
+}
+
+/* Serve the channel from @threads threads (by default one). */
+static int serve(const char *mode, const char *batch, const char *daemon_,
+		 const char *threads)
+{
+	int i, n = threads ? atoi(threads) : 1;
+	pthread_t t;
+
+	if (daemon_ && daemon(0, 0))
+		return 1;
+	main_thread = pthread_self();
+	elf_module_ready();
+	if (batch)
+		return serve_reversed(atoi(batch));
+	for (i = 1; i < n; i++)
+		if (pthread_create(&t, NULL, serve_thread, (void *)mode))
+			return 1;
+	return serve_loop(mode);
 }
 
 int main(int argc, char **argv)
@@ -488,7 +517,7 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "echo") || !strcmp(mode, "silent") ||
 	    !strcmp(mode, "die"))
 		return serve(mode, arg(argc, argv, "batch"),
-			     arg(argc, argv, "daemon"));
+			     arg(argc, argv, "daemon"), arg(argc, argv, "threads"));
 	if (!strcmp(mode, "ready")) {
 		elf_module_ready();
 		wait_forever();

@@ -47,6 +47,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -94,6 +95,8 @@
 #define RTT_CALLS	200
 #define BULK_CALLS	32
 #define BULK_SIZE	65536
+#define PAR_THREADS	8
+#define PAR_CALLS	50
 /* Launches per sample of the prior art and hash+copy passes per sample. */
 #define UMD_COUNT	10
 #define HASHCOPY_COUNT	4
@@ -844,6 +847,88 @@ static int op_user_echo(struct op *op, double *ms)
 	return err;
 }
 
+/* One of the clients of the parallel baseline, on a pipe pair of its own. */
+struct par_client {
+	int req_fd, reply_fd;
+	pid_t server;
+	int err;
+};
+
+static struct par_client par_clients[PAR_THREADS];
+
+/* PAR_CALLS round trips of 64 bytes, as user_echo() makes them. */
+static void *par_client_run(void *arg)
+{
+	struct elf_module_msg_hdr hdr = { .type = ELF_MODULE_MSG_REQUEST };
+	unsigned char req[64], reply[64];
+	struct par_client *c = arg;
+	unsigned int call;
+
+	for (call = 0; call < PAR_CALLS && !c->err; call++) {
+		fill(req, sizeof(req), 0, call);
+		hdr.id = call + 1;
+		hdr.len = sizeof(req);
+		if (elf_module_write_all(c->req_fd, &hdr, sizeof(hdr)) ||
+		    elf_module_write_all(c->req_fd, req, sizeof(req)) ||
+		    read_fd_all(c->reply_fd, &hdr, sizeof(hdr)) ||
+		    hdr.len != sizeof(req) ||
+		    read_fd_all(c->reply_fd, reply, sizeof(reply)) ||
+		    memcmp(req, reply, sizeof(req)))
+			c->err = -EBADMSG;
+	}
+	return NULL;
+}
+
+/* Start the PAR_THREADS echo servers of the parallel baseline. */
+static int par_servers_start(void)
+{
+	int i;
+
+	for (i = 0; i < PAR_THREADS; i++) {
+		par_clients[i].server = echo_server(&par_clients[i].req_fd,
+						    &par_clients[i].reply_fd);
+		if (par_clients[i].server < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static void par_servers_stop(void)
+{
+	int i;
+
+	for (i = 0; i < PAR_THREADS; i++) {
+		if (par_clients[i].server <= 0)
+			continue;
+		close(par_clients[i].req_fd);
+		close(par_clients[i].reply_fd);
+		waitpid(par_clients[i].server, NULL, 0);
+	}
+}
+
+/* PAR_THREADS threads at once, each through its own pipe pair. */
+static int op_user_parallel(struct op *op, double *ms)
+{
+	pthread_t t[PAR_THREADS];
+	double t0 = now_ms();
+	int i, started, err = 0;
+
+	for (started = 0; started < PAR_THREADS; started++) {
+		par_clients[started].err = 0;
+		if (pthread_create(&t[started], NULL, par_client_run,
+				   &par_clients[started])) {
+			err = -EAGAIN;
+			break;
+		}
+	}
+	for (i = 0; i < started; i++) {
+		pthread_join(t[i], NULL);
+		err = err ?: par_clients[i].err;
+	}
+	*ms = now_ms() - t0;
+	return err;
+}
+
 static void op_run(struct op *op, bool record)
 {
 	double ms = 0;
@@ -1119,6 +1204,48 @@ static void bench_ready(void)
 
 /* 3. Channel */
 
+/*
+ * PAR_THREADS kernel threads calling one module, served by as many
+ * threads of it, against as many user-space pairs over pipes.
+ */
+static void bench_channel_parallel(void)
+{
+	static char cmd[128];
+	const struct reps r = { 7, 15, 40e3 };
+	struct op ops[2] = {
+		{ .what = "8 x echo 64 B in-kernel API", .run = op_drive,
+		  .arg = cmd, .scale = 1e3 / (PAR_THREADS * PAR_CALLS) },
+		{ .what = "8 x echo 64 B over 8 pipe pairs",
+		  .run = op_user_parallel,
+		  .scale = 1e3 / (PAR_THREADS * PAR_CALLS) },
+	};
+	int fd, err;
+
+	snprintf(cmd, sizeof(cmd), "echo %s %u %u 64 %u", ECHO, PAR_THREADS,
+		 PAR_CALLS, CALL_TIMEOUT_MS);
+	fd = open_extra(ECHO);
+	err = load_fd(fd, "threads=8");
+	if (fd >= 0)
+		close(fd);
+	if (!err)
+		err = par_servers_start();
+	if (err) {
+		note("channel.parallel_64B: %s: the row is missing",
+		     strerror(-err));
+	} else {
+		measure("channel parallel", ops, 2, &r);
+	}
+	par_servers_stop();
+	unload(ECHO);
+
+	desc("channel.parallel_64B",
+	     "time per call (total time / calls) with %u kernel threads calling %s at once, %u 64-byte round trips each, the module serving from %u threads, against %u user-space threads each ping-ponging its own echo process over its own pipe pair",
+	     PAR_THREADS, ECHO, PAR_CALLS, PAR_THREADS, PAR_THREADS);
+	if (row("channel.parallel_64B", "us/call", &ops[0].s, &ops[1].s))
+		check_target("channel.parallel_64B", "throughput >= 0.8x pipes (<= 1.25x time)",
+			     ratio_at_most(&ops[0].s, &ops[1].s, 1.25));
+}
+
 static void bench_channel(void)
 {
 	static char rtt_cmd[128], bulk_cmd[128];
@@ -1184,6 +1311,7 @@ static void bench_channel(void)
 	if (ops[2].s.n && ops[3].s.n)
 		note("channel.bulk_64KiB: %s MiB/s through the kernel API and %s MiB/s over pipes",
 		     num(1e3 / median(&ops[2].s)), num(1e3 / median(&ops[3].s)));
+	bench_channel_parallel();
 }
 
 /* 4. Memory of live modules */

@@ -337,6 +337,15 @@ TEST_F_TIMEOUT(channel, stdout_goes_to_log, TEST_TIMEOUT)
 	EXPECT_EQ(0, drv("call " ECHO " 16 10000"));
 }
 
+/* A module that serves from several threads: each call gets its reply. */
+TEST_F_TIMEOUT(channel, served_by_threads, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(MOD, "mode=echo threads=4"));
+	EXPECT_EQ(0, drv("echo " MOD " 16 20 256 20000"));
+	EXPECT_EQ(0, drv("echo " MOD " 1 20 64 20000"));
+	EXPECT_TRUE(module_live(MOD));
+}
+
 /* daemon(3) points fds 0-2 at /dev/null: the channel stays. */
 TEST_F_TIMEOUT(channel, survives_daemon, TEST_TIMEOUT)
 {
@@ -389,6 +398,25 @@ TEST_F_TIMEOUT(channel, on_demand_by_name, TEST_TIMEOUT)
 	EXPECT_STREQ("0", attr(ECHO, "refcnt", buf, sizeof(buf)));
 	EXPECT_EQ(1, count_procs(ECHO));
 	EXPECT_EQ(1, kmsg_count(&self->log, "elf-module " ECHO ": started"));
+}
+
+/*
+ * umh_elf_get() of an alias the module declares (as a driver passes a
+ * modalias) loads it and finds it, loaded or not.
+ */
+TEST_F_TIMEOUT(channel, on_demand_by_alias, TEST_TIMEOUT)
+{
+	char buf[64];
+
+	ASSERT_TRUE(module_gone(ECHO));
+	EXPECT_EQ(0, drv("echo " ECHO_ALIAS " 1 1 8 10000"));
+	ASSERT_TRUE(module_listed(ECHO));
+	EXPECT_EQ(0, drv("echo " ECHO_ALIAS " 2 2 8 10000"));
+	EXPECT_EQ(0, drv("echo umh_elf_test_alias_" ECHO " 1 1 8 10000"));
+	EXPECT_STREQ("0", attr(ECHO, "refcnt", buf, sizeof(buf)));
+	EXPECT_EQ(1, count_procs(ECHO));
+	EXPECT_EQ(1, kmsg_count(&self->log, "elf-module " ECHO ": started"));
+	EXPECT_EQ(-ENOENT, drv("get umh-elf-test-alias-nothing"));
 }
 
 /* request_module() of an alias returns 0 once the module is ready. */

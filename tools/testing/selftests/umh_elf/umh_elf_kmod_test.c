@@ -411,6 +411,16 @@ TEST_F_TIMEOUT(kmod, provided_builtin, TEST_TIMEOUT)
  */
 #define KMOD_BUSY_MS	5000
 
+/*
+ * Whether a request waiting for a slot gave up after kmod's 5 s: on a
+ * guest that slow (make check-debug on a loaded host) the first phase of
+ * the test, which needs the waiters alive, cannot be told from a bug.
+ */
+static bool kmod_gave_up(struct kmsg *log)
+{
+	return kmsg_count(log, "kmod busy with") > 0;
+}
+
 TEST_F_TIMEOUT(kmod, limit_raised_and_lowered_under_load, TEST_TIMEOUT)
 {
 	long long held;
@@ -421,17 +431,26 @@ TEST_F_TIMEOUT(kmod, limit_raised_and_lowered_under_load, TEST_TIMEOUT)
 	ASSERT_EQ(0, write_text(KMOD_LIMIT, "2"));
 	a = drv_start("expect_each umh_elf_limit_a 8 0");
 	ASSERT_LT(0, a);
-	EXPECT_TRUE(WAIT_LONG(fake_runs() == 2 && driver_threads('D') == 8));
+	EXPECT_TRUE(WAIT_LONG((fake_runs() == 2 && driver_threads('D') == 8) ||
+			      kmod_gave_up(&self->log)));
+	if (kmod_gave_up(&self->log)) {
+		open_gate();
+		drv_wait(a);
+		SKIP(return, "waiters gave up after kmod's %d ms: guest too slow",
+		     KMOD_BUSY_MS);
+	}
 	EXPECT_EQ(2, fake_runs());
 
 	ASSERT_EQ(0, write_text(KMOD_LIMIT, "10"));
-	EXPECT_TRUE(WAIT_LONG(fake_runs() == 8));
+	EXPECT_TRUE(WAIT_LONG(fake_runs() == 8 || kmod_gave_up(&self->log)));
+	EXPECT_FALSE(kmod_gave_up(&self->log));
 
 	ASSERT_EQ(0, write_text(KMOD_LIMIT, "1"));
 	held = now_ms();
 	b = drv_start("expect_each umh_elf_limit_b 1 0");
 	ASSERT_LT(0, b);
-	EXPECT_TRUE(WAIT_LONG(driver_threads('D') == 9));
+	EXPECT_TRUE(WAIT_LONG(driver_threads('D') == 9 ||
+			      kmod_gave_up(&self->log)));
 	EXPECT_EQ(8, fake_runs());
 
 	open_gate();
