@@ -373,6 +373,58 @@ TEST_F_TIMEOUT(edu, answers_come_from_the_device, TEST_TIMEOUT)
 	close(fd);
 }
 
+/*
+ * The glue alone, loaded by its name: it gets the driver itself with
+ * umh_elf_get() of the modalias, which runs modprobe of that alias.
+ */
+TEST_F_TIMEOUT(edu, glue_loads_driver_by_alias, TEST_TIMEOUT)
+{
+	__u32 v;
+
+	ASSERT_EQ(0, run(MODPROBE, GLUE));
+	ASSERT_TRUE(WAIT_UNTIL(module_live(DRV) && has_device()))
+		TH_LOG("the glue did not bring up %s", DRV);
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " DRV ": started pid"));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "handed to its driver in user space (id " EDU_ID ")"));
+	ASSERT_EQ(0, edu_fact_once(9, &v));
+	EXPECT_EQ(362880U, v);
+}
+
+/* Several users at once: every answer right, one interrupt each. */
+TEST_F_TIMEOUT(edu, concurrent_users, TEST_TIMEOUT)
+{
+	const unsigned int users = 4, calls = 25;
+	int status = 0, failed = 0;
+	unsigned int i, j;
+	pid_t pids[4];
+	long irqs;
+
+	COLDPLUG();
+	irqs = dev_num(self->dir, "edu/irqs");
+	ASSERT_LE(0, irqs);
+	for (i = 0; i < users; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (!pids[i]) {
+			int fd = open(DEV, O_RDWR | O_CLOEXEC);
+			__u32 v;
+
+			for (j = 0; fd >= 0 && j < calls; j++)
+				if (edu_fact(fd, (i + j) % 14, &v) ||
+				    v != soft_fact((i + j) % 14))
+					_exit(1);
+			_exit(fd < 0);
+		}
+	}
+	for (i = 0; i < users; i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		failed += !WIFEXITED(status) || WEXITSTATUS(status);
+	}
+	EXPECT_EQ(0, failed);
+	EXPECT_EQ(irqs + (long)(users * calls), dev_num(self->dir, "edu/irqs"));
+}
+
 /* Bad requests fail with EINVAL and never reach the device. */
 TEST_F_TIMEOUT(edu, bad_requests, TEST_TIMEOUT)
 {
