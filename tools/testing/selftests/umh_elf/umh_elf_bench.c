@@ -47,6 +47,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1773,6 +1774,10 @@ static void bench_scale(void)
 #define EDU_REG_FACT	0x08
 #define EDU_REG_STATUS	0x20
 #define EDU_COMPUTING	0x01
+#define EDU_IRQ_FACT	0x80
+#define EDU_REG_IRQ_STATUS	0x24
+#define EDU_REG_IRQ_ACK		0x64
+#define PCI_CMD_INTX_OFF	0x400	/* PCI_COMMAND_INTX_DISABLE */
 
 /* The sysfs folder of QEMU's edu device into @dir; false if none. */
 static bool edu_find(char *dir, size_t size)
@@ -1855,25 +1860,137 @@ static int op_edu_poll(struct op *op, double *ms)
 	return 0;
 }
 
-/* Load the glue and the driver as udev would: modprobe of the modalias. */
-static int edu_coldplug(const char *dir)
+/*
+ * The same n! from user space through UIO (uio_pci_generic): BAR 0 mapped
+ * from /dev/uioN (@op->fd), start with the interrupt asked for, read()
+ * until it came, acknowledge it on the device, unmask INTx in the config
+ * space (@op->fd2), as uio_pci_generic users do.
+ */
+static int op_edu_uio(struct op *op, double *ms)
 {
-	char path[PATH_MAX + 16], alias[128];
-	int status, i;
+	struct pollfd p = { .fd = op->fd, .events = POLLIN };
+	double t0 = now_ms();
+	unsigned char cmd[2];
+	unsigned int i;
+	__u32 count;
+
+	for (i = 0; i < op->calls; i++) {
+		edu_write(EDU_REG_STATUS, EDU_IRQ_FACT);
+		edu_write(EDU_REG_FACT, EDU_N);
+		if (poll(&p, 1, 1000) != 1)
+			return -ETIMEDOUT;
+		if (read(op->fd, &count, sizeof(count)) != sizeof(count))
+			return -errno;
+		edu_write(EDU_REG_IRQ_ACK, edu_read(EDU_REG_IRQ_STATUS));
+		if (pread(op->fd2, cmd, 2, 4) != 2)
+			return -errno;
+		cmd[1] &= ~(PCI_CMD_INTX_OFF >> 8);
+		if (pwrite(op->fd2, cmd, 2, 4) != 2)
+			return -errno;
+		if (edu_read(EDU_REG_FACT) != EDU_N_FACT)
+			return -EIO;
+	}
+	*ms = now_ms() - t0;
+	return 0;
+}
+
+/* Write @text to the file @dir/@name; 0 or -errno. */
+static int write_at(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX + 64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/* Run modprobe with @arg; 0 if it exited 0. */
+static int run_modprobe(const char *arg)
+{
+	int status;
 	pid_t pid;
 
-	snprintf(path, sizeof(path), "%s/modalias", dir);
-	if (read_text(path, alias, sizeof(alias)) < 0)
-		return -errno;
 	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (!pid) {
-		execl("/sbin/modprobe", "modprobe", alias, (char *)NULL);
+		execl("/sbin/modprobe", "modprobe", arg, (char *)NULL);
 		_exit(127);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status))
+		return -ENOENT;
+	return 0;
+}
+
+/*
+ * Bind the device (@dir) to uio_pci_generic; @op->fd: its /dev/uioN,
+ * @op->fd2 its config space; BAR 0 mapped at edu_bar.  0 or -errno.
+ */
+static int edu_uio_bind(const char *dir, struct op *op, void **bar)
+{
+	char path[PATH_MAX + 64], uio[PATH_MAX];
+	struct dirent *d;
+	int err, i;
+	DIR *dp = NULL;
+
+	err = run_modprobe("uio_pci_generic");
+	if (!err)
+		err = write_at("/sys/bus/pci/drivers/uio_pci_generic", "new_id",
+			       "1234 11e8");
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s/uio", dir);
+	for (i = 0; i < 50 && !(dp = opendir(path)); i++)
+		usleep(100000);
+	if (!dp)
+		return -ENODEV;
+	uio[0] = '\0';
+	while ((d = readdir(dp)))
+		if (!strncmp(d->d_name, "uio", 3))
+			snprintf(uio, sizeof(uio), "/dev/%s", d->d_name);
+	closedir(dp);
+	for (i = 0; i < 50 && access(uio, R_OK); i++)
+		usleep(100000);
+	op->fd = open(uio, O_RDWR | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/config", dir);
+	op->fd2 = open(path, O_RDWR | O_CLOEXEC);
+	if (op->fd < 0 || op->fd2 < 0)
+		return -errno;
+	*bar = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, op->fd, 0);
+	return *bar == MAP_FAILED ? -errno : 0;
+}
+
+static void edu_uio_unbind(const char *dir, struct op *op, void *bar)
+{
+	if (bar != MAP_FAILED)
+		munmap(bar, 4096);
+	if (op->fd >= 0)
+		close(op->fd);
+	if (op->fd2 >= 0)
+		close(op->fd2);
+	write_at("/sys/bus/pci/drivers/uio_pci_generic", "remove_id",
+		 "1234 11e8");
+	write_at(dir, "driver/unbind", strrchr(dir, '/') + 1);
+	unload("uio_pci_generic");
+}
+
+/* Load the glue and the driver as udev would: modprobe of the modalias. */
+static int edu_coldplug(const char *dir)
+{
+	char path[PATH_MAX + 16], alias[128];
+	int i;
+
+	snprintf(path, sizeof(path), "%s/modalias", dir);
+	if (read_text(path, alias, sizeof(alias)) < 0)
+		return -errno;
+	if (run_modprobe(alias))
 		return -ENOENT;
 	for (i = 0; i < 50 && access(EDU_DEV, W_OK); i++)
 		usleep(100000);
@@ -1883,19 +2000,21 @@ static int edu_coldplug(const char *dir)
 static void bench_device(void)
 {
 	const struct reps r = { 7, 15, 30e3 };
-	struct op ops[2] = {
+	struct op ops[3] = {
 		{ .what = "n! through " EDU_DEV, .run = op_edu_dev,
 		  .calls = EDU_CALLS, .scale = 1e3 / EDU_CALLS },
 		{ .what = "n! polling resource0", .run = op_edu_poll,
 		  .calls = EDU_CALLS, .scale = 1e3 / EDU_CALLS },
+		{ .what = "n! through UIO", .run = op_edu_uio, .fd = -1,
+		  .fd2 = -1, .calls = EDU_CALLS, .scale = 1e3 / EDU_CALLS },
 	};
 	char dir[PATH_MAX], path[PATH_MAX + 16];
-	void *bar = MAP_FAILED;
+	void *bar = MAP_FAILED, *uio_bar = MAP_FAILED;
 	int err, fd = -1;
 
 	progress("device");
 	if (!edu_find(dir, sizeof(dir))) {
-		note("device: no edu device (QEMU -device edu): the device row is missing");
+		note("device: no edu device (QEMU -device edu): the device rows are missing");
 		return;
 	}
 	err = edu_coldplug(dir);
@@ -1908,19 +2027,38 @@ static void bench_device(void)
 	if (fd >= 0)
 		bar = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (err || bar == MAP_FAILED) {
-		note("device: %s: the device row is missing",
+		note("device: %s: the device rows are missing",
 		     err ? "the user-space driver did not come up" : path);
 		goto out;
 	}
+	/* The ELF module's path and polling, in turn, the glue bound. */
 	edu_bar = bar;
 	measure("device", ops, 2, &r);
+	close(ops[0].fd);
+	ops[0].fd = -1;
+	unload(EDU_GLUE);
+	unload(EDU_DRV);
+
+	/* Then UIO, the device bound to uio_pci_generic. */
+	err = edu_uio_bind(dir, &ops[2], &uio_bar);
+	if (err) {
+		note("device: uio_pci_generic: %s: the UIO baseline is missing",
+		     strerror(-err));
+	} else {
+		edu_bar = uio_bar;
+		measure("device", &ops[2], 1, &r);
+	}
+	edu_uio_unbind(dir, &ops[2], uio_bar);
 
 	desc("device.fact_rtt",
-	     "n! (n = %u) computed by QEMU's edu device through /dev/edu0: the glue %s forwards each request over the channel to the ELF module %s, which starts the device and waits for its interrupt on an eventfd (%u requests a sample), against a user-space program that maps BAR 0 from sysfs resource0 and polls the status register",
+	     "n! (n = %u) computed by QEMU's edu device through /dev/edu0: the glue %s forwards each request over the channel to the ELF module %s, which starts the device and waits for its interrupt on an eventfd (%u requests a sample), against a user-space program that drives the device through UIO (uio_pci_generic: BAR 0 mapped from /dev/uioN, read() for the interrupt, INTx unmasked in config space); measured one after the other, not in turn",
 	     EDU_N, EDU_GLUE, EDU_DRV, EDU_CALLS);
-	if (row("device.fact_rtt", "us", &ops[0].s, &ops[1].s))
-		check_target("device.fact_rtt", "<= 1.25x user space on resource0",
-			     ratio_at_most(&ops[0].s, &ops[1].s, 1.25));
+	if (row("device.fact_rtt", "us", &ops[0].s, &ops[2].s))
+		check_target("device.fact_rtt", "<= 1.25x user space on UIO",
+			     ratio_at_most(&ops[0].s, &ops[2].s, 1.25));
+	desc("device.fact_rtt_poll",
+	     "the same through /dev/edu0 against a user-space program that maps BAR 0 from sysfs resource0 and polls the status register (no interrupt), in turn");
+	row("device.fact_rtt_poll", "us", &ops[0].s, &ops[1].s);
 out:
 	if (bar != MAP_FAILED)
 		munmap(bar, 4096);
