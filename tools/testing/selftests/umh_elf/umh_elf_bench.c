@@ -48,6 +48,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1981,6 +1982,24 @@ static void edu_uio_unbind(const char *dir, struct op *op, void *bar)
 	unload("uio_pci_generic");
 }
 
+/* Put this process and the edu driver's on vCPU 0 (@pin) or on all. */
+static void edu_pin(bool pin)
+{
+	char path[] = "/sys/module/" EDU_DRV "/elf/pid", buf[32];
+	cpu_set_t set;
+	pid_t pid;
+	int i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (!pin || !i)
+			CPU_SET(i, &set);
+	pid = read_text(path, buf, sizeof(buf)) > 0 ? atoi(buf) : 0;
+	if (sched_setaffinity(0, sizeof(set), &set) ||
+	    (pid > 0 && sched_setaffinity(pid, sizeof(set), &set)))
+		note("device: sched_setaffinity: %s", strerror(errno));
+}
+
 /* Load the glue and the driver as udev would: modprobe of the modalias. */
 static int edu_coldplug(const char *dir)
 {
@@ -2000,13 +2019,16 @@ static int edu_coldplug(const char *dir)
 static void bench_device(void)
 {
 	const struct reps r = { 7, 15, 30e3 };
-	struct op ops[3] = {
+	struct op ops[4] = {
 		{ .what = "n! through " EDU_DEV, .run = op_edu_dev,
 		  .calls = EDU_CALLS, .scale = 1e3 / EDU_CALLS },
 		{ .what = "n! polling resource0", .run = op_edu_poll,
 		  .calls = EDU_CALLS, .scale = 1e3 / EDU_CALLS },
 		{ .what = "n! through UIO", .run = op_edu_uio, .fd = -1,
 		  .fd2 = -1, .calls = EDU_CALLS, .scale = 1e3 / EDU_CALLS },
+		{ .what = "n! through " EDU_DEV " on one vCPU",
+		  .run = op_edu_dev, .calls = EDU_CALLS,
+		  .scale = 1e3 / EDU_CALLS },
 	};
 	char dir[PATH_MAX], path[PATH_MAX + 16];
 	void *bar = MAP_FAILED, *uio_bar = MAP_FAILED;
@@ -2021,6 +2043,7 @@ static void bench_device(void)
 	if (!err) {
 		ops[0].fd = open(EDU_DEV, O_RDWR | O_CLOEXEC);
 		err = ops[0].fd < 0 ? -errno : 0;
+		ops[3].fd = ops[0].fd;
 	}
 	snprintf(path, sizeof(path), "%s/resource0", dir);
 	fd = open(path, O_RDWR | O_CLOEXEC);
@@ -2034,6 +2057,10 @@ static void bench_device(void)
 	/* The ELF module's path and polling, in turn, the glue bound. */
 	edu_bar = bar;
 	measure("device", ops, 2, &r);
+	/* Again with the caller and the driver on one vCPU. */
+	edu_pin(true);
+	measure("device", &ops[3], 1, &r);
+	edu_pin(false);
 	close(ops[0].fd);
 	ops[0].fd = -1;
 	unload(EDU_GLUE);
@@ -2056,6 +2083,9 @@ static void bench_device(void)
 	if (row("device.fact_rtt", "us", &ops[0].s, &ops[2].s))
 		check_target("device.fact_rtt", "<= 1.25x user space on UIO",
 			     ratio_at_most(&ops[0].s, &ops[2].s, 1.25));
+	desc("device.fact_rtt_1cpu",
+	     "the same through /dev/edu0 with the caller and the driver's process on vCPU 0, against UIO as above: what the wake-ups across vCPUs cost under TCG");
+	row("device.fact_rtt_1cpu", "us", &ops[3].s, &ops[2].s);
 	desc("device.fact_rtt_poll",
 	     "the same through /dev/edu0 against a user-space program that maps BAR 0 from sysfs resource0 and polls the status register (no interrupt), in turn");
 	row("device.fact_rtt_poll", "us", &ops[0].s, &ops[1].s);
