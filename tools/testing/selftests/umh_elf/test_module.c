@@ -318,7 +318,7 @@ static int poke(const char *target)
 #define TAG_NEVER	0xff	/* no answer */
 #define TAG_LATE	0xfe	/* the copy, a second late */
 #define TAG_ERROR	0xfd	/* answer with the error EDOM */
-#define TAG_BAD		0xfc	/* a message of an unknown type */
+#define TAG_BAD		0xfc	/* a message that breaks the format */
 #define TAG_EVENTS	0xfb	/* the next byte's number of events first */
 #define TAG_STDOUT	0xfa	/* a line on stdout first */
 
@@ -338,12 +338,40 @@ static int tag_of(const struct elf_module_msg_hdr *hdr)
 	return p[4];
 }
 
-/* Send a message of type 99: the kernel must stop the module for it. */
-static int send_bad(void)
+/*
+ * Break the wire format in way @kind (0 to 5): the kernel must stop the
+ * module for it.  Returns 1 if the write went through.
+ */
+static int send_bad(int kind)
 {
-	struct elf_module_msg_hdr bad = { .type = 99 };
+	struct {
+		struct elf_module_msg_hdr hdr;
+		char payload[8];
+	} bad = { .hdr = { .type = ELF_MODULE_MSG_REPLY } };
+	size_t len = sizeof(bad.hdr);
 
-	return write(ELF_MODULE_CHANNEL_FD, &bad, sizeof(bad)) < 0 ? 0 : 1;
+	switch (kind) {
+	case 0:
+		bad.hdr.type = 99;			/* unknown type */
+		break;
+	case 1:
+		len = 8;				/* shorter than a header */
+		break;
+	case 2:
+		bad.hdr.len = 8;			/* len says 8, none sent */
+		break;
+	case 3:
+		bad.hdr.flags = 1;			/* flags set */
+		break;
+	case 4:
+		bad.hdr.type = ELF_MODULE_MSG_ERROR;	/* no errno */
+		break;
+	default:
+		bad.hdr.type = ELF_MODULE_MSG_EVENT;	/* event with an id */
+		bad.hdr.id = 7;
+		break;
+	}
+	return write(ELF_MODULE_CHANNEL_FD, &bad, len) < 0 ? 0 : 1;
 }
 
 /* Answer a request that carries files with what they hold, in order. */
@@ -381,7 +409,7 @@ static int answer(const struct elf_module_msg_hdr *req, long n, const int *fds)
 	case TAG_ERROR:
 		return elf_module_reply_error(req, EDOM);
 	case TAG_BAD:
-		return send_bad();
+		return send_bad(p[5]);
 	case TAG_EVENTS:
 		for (i = 0; i < p[5]; i++)
 			if (elf_module_event(&i, sizeof(i)))

@@ -286,20 +286,36 @@ TEST_F_TIMEOUT(channel, error_reply, TEST_TIMEOUT)
 }
 
 /*
- * A message of an unknown type breaks the wire format: the caller gets
- * EPIPE, one log line says why, and the module is stopped and unloaded.
+ * Each way of breaking the wire format: the caller gets EPIPE, one log
+ * line says why, and the module is stopped and unloaded.
  */
 TEST_F_TIMEOUT(channel, bad_message_stops_module, TEST_TIMEOUT)
 {
-	ASSERT_EQ(0, load_ko(ECHO, ""));
-	EXPECT_EQ(-EPIPE, drv("tagged " ECHO " %d 0 10000", TAG_BAD));
-	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ECHO
-			      ": channel: unknown message type, stopping it"));
-	EXPECT_TRUE(WAIT_UNTIL(module_gone(ECHO)));
-	EXPECT_TRUE(WAIT_UNTIL(count_procs(ECHO) == 0));
-	EXPECT_EQ(1, kmsg_count(&self->log, "elf-module " ECHO ": channel"));
-	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ECHO
-			      ": stopped (signal 9)"));
+	static const char * const why[] = {
+		"unknown message type",
+		"message too short or too long",
+		"length does not match the write",
+		"flags or files in a message to the kernel",
+		"error of bad length",
+		"event with an id",
+	};
+	char line[160];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(why); i++) {
+		snprintf(line, sizeof(line),
+			 "elf-module %s: channel: %s, stopping it", ECHO, why[i]);
+		ASSERT_EQ(0, load_ko(ECHO, ""));
+		EXPECT_EQ(-EPIPE, drv("tagged " ECHO " %d %u 10000", TAG_BAD,
+				      i));
+		EXPECT_TRUE(kmsg_wait(&self->log, line)) TH_LOG("%s", why[i]);
+		EXPECT_TRUE(WAIT_UNTIL(module_gone(ECHO)));
+		EXPECT_TRUE(WAIT_UNTIL(count_procs(ECHO) == 0));
+		EXPECT_EQ(i + 1, kmsg_count(&self->log,
+					    "elf-module " ECHO ": channel"));
+		EXPECT_EQ(i + 1, kmsg_count(&self->log, "elf-module " ECHO
+					    ": stopped (signal 9)"));
+	}
 }
 
 /* Events go to the handler the kernel user set, or are counted. */
