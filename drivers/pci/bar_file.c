@@ -89,6 +89,8 @@ static int pci_bar_file_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
 	if (vma->vm_pgoff >= bf->pages ||
 	    vma_pages(vma) > bf->pages - vma->vm_pgoff)
 		return -EINVAL;
@@ -98,8 +100,8 @@ static int pci_bar_file_mmap(struct file *file, struct vm_area_struct *vma)
 		ret = -ENODEV;
 	} else {
 		vma->vm_page_prot = pgprot_device(vma->vm_page_prot);
-		vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
-			     VM_DONTDUMP);
+		vm_flags_mod(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
+			     VM_DONTDUMP, VM_MAYEXEC);
 		vma->vm_ops = &pci_bar_file_vm_ops;
 		atomic_inc(&bf->mappings);
 	}
@@ -128,9 +130,12 @@ static const struct file_operations pci_bar_file_fops = {
  * @bar: which BAR, one of memory type
  *
  * The file is opened for reading and writing; mmap(MAP_SHARED) on it
- * maps the BAR (uncached), offset 0 being the start of the BAR.  It has
- * its own inode, so that pci_bar_file_revoke() reaches its mappings
- * only.  /proc/PID/maps names it anon_inode:[pci-barN:DEVICE].
+ * maps the BAR (uncached, never executable), offset 0 being the start of
+ * the BAR; other mappings fail with EINVAL, executable ones with EPERM.
+ * It has its own inode, so that pci_bar_file_revoke() reaches its
+ * mappings only; like every anonymous inode it cannot be opened again
+ * through /proc (ENXIO).  /proc/PID/maps names it
+ * anon_inode:[pci-barN:DEVICE].
  *
  * Context: process context; may sleep.
  * Return: the file, with one reference the caller owns; ERR_PTR(-EINVAL)

@@ -176,6 +176,38 @@ static bool proc_fd_has(pid_t pid, const char *name)
 	return found;
 }
 
+/*
+ * Open /proc/@pid/map_files/ of the mapping of the file named @name:
+ * an fd (closed again) or -errno; -ENOENT if there is no such mapping.
+ */
+static int open_map_file(pid_t pid, const char *name)
+{
+	char path[PATH_MAX], *line = NULL;
+	unsigned long start, end;
+	int fd, ret = -ENOENT;
+	size_t size = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (ret == -ENOENT && getline(&line, &size, f) > 0) {
+		if (!strstr(line, name) ||
+		    sscanf(line, "%lx-%lx", &start, &end) != 2)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/map_files/%lx-%lx",
+			 pid, start, end);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		ret = fd < 0 ? -errno : 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
 /* n! through /dev/edu0 on the open file @fd: 0 and *@value, or -errno. */
 static int edu_fact(int fd, unsigned int n, __u32 *value)
 {
@@ -333,6 +365,8 @@ TEST_F_TIMEOUT(edu, comes_up_by_modalias, TEST_TIMEOUT)
 	EXPECT_FALSE(proc_fd_has(pid, "/dev/"));
 	EXPECT_FALSE(proc_fd_has(pid, "/sys/"));
 	EXPECT_EQ(1, dev_num(self->dir, "edu/mappings"));
+	/* No path reaches the BAR file, not even root's through /proc. */
+	EXPECT_EQ(-ENXIO, open_map_file(pid, want));
 
 	/* Not root, no capabilities. */
 	snprintf(buf, sizeof(buf), "/proc/%d/status", pid);
