@@ -157,13 +157,14 @@ static void edu_glue_attach_work(struct work_struct *work)
 		goto out;
 	em = umh_elf_get(glue->alias);
 	if (IS_ERR(em)) {
-		pci_warn(glue->pdev, "no driver for %s: %pe\n", glue->alias, em);
+		pci_warn(glue->pdev, "no driver for %s: %ld\n", glue->alias,
+			 PTR_ERR(em));
 		goto out;
 	}
 	ret = edu_glue_attach(glue, em);
 	if (ret)
-		pci_warn(glue->pdev, "its driver did not take the device: %pe\n",
-			 ERR_PTR(ret));
+		pci_warn(glue->pdev, "its driver did not take the device: %d\n",
+			 ret);
 	umh_elf_put(em);
 out:
 	up_read(&glue->users);
@@ -226,8 +227,8 @@ static void edu_glue_detach(struct edu_glue *glue)
 		}
 	}
 	if (ret)
-		pci_warn(glue->pdev, "its driver did not let go: %pe; revoking\n",
-			 ERR_PTR(ret));
+		pci_warn(glue->pdev, "its driver did not let go: %d; revoking\n",
+			 ret);
 	pci_bar_file_revoke(glue->bar);
 }
 
