@@ -24,7 +24,7 @@ export TOP BUILD OUT KOUT SRC PRISTINE JOBS
 
 export EXTRA_FRAGMENT QEMU_TIMEOUT QEMU_SMP GUEST_APPEND
 
-.PHONY: help deps tree kernel check check-debug series-check run shell series bench clean distclean
+.PHONY: help deps tree kernel check check-debug series-check run shell series bench mutants clean distclean
 
 help:
 	@echo "ELF modules for Linux"
@@ -37,6 +37,7 @@ help:
 	@echo "  make series   the patch series under out/series/, checkpatch --strict clean"
 	@echo "  make series-check  apply the series patch by patch, building after each"
 	@echo "  make bench    the benchmark table"
+	@echo "  make mutants  break the code one line at a time (scripts/mutants.txt); each must fail a test by name"
 	@echo "  make clean    remove out/ (distclean: also the build folder)"
 	@echo
 	@echo "  KSRC=/path/to/linux   use that tree instead of Debian's linux-source-6.12"
@@ -80,6 +81,11 @@ check-debug:
 		QEMU_TIMEOUT=5400 QEMU_SMP=4 \
 		GUEST_APPEND="no5lvl umh_elf_stress=$(DEBUG_STRESS_S) UMH_ELF_FUZZ_ITERS=$(DEBUG_FUZZ_ITERS)" \
 		check
+
+# Not part of check: one incremental build and one boot per mutant.
+# MUTANTS="ID ..." runs only those.
+mutants: kernel
+	@KSRC="$(KSRC)" MUTANTS="$(MUTANTS)" $(TOP)/scripts/mutants.sh
 
 run: kernel
 	@$(TOP)/scripts/run.sh demo

@@ -275,12 +275,14 @@ static int test_umh_elf_echo(const char *name, unsigned int threads,
 static int test_umh_elf_tagged_em(struct elf_module *em, unsigned int tag,
 				  unsigned int arg, unsigned int timeout_ms)
 {
-	u8 req[TEST_UMH_ELF_TAG_LEN] = "umh!", reply[TEST_UMH_ELF_TAG_LEN];
+	u8 req[TEST_UMH_ELF_TAG_LEN] = "umh!";
+	/* Slack past the room given: a reply copied too far lands there. */
+	u8 reply[TEST_UMH_ELF_TAG_LEN + 128];
 	ssize_t n;
 
 	req[4] = tag;
 	req[5] = arg;
-	n = umh_elf_call(em, req, sizeof(req), reply, sizeof(reply),
+	n = umh_elf_call(em, req, sizeof(req), reply, sizeof(req),
 			 msecs_to_jiffies(timeout_ms));
 	if (n < 0)
 		return n;

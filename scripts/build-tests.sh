@@ -48,6 +48,7 @@ elf_module() {
 elf_module umh_elf_test umh_elf_test oneshot -
 elf_module umh_elf_test2 umh_elf_test2 oneshot -
 elf_module umh_elf_echo umh_elf_echo echo -
+elf_module umh_elf_blocked umh_elf_blocked ready -
 elf_module umh_elf_caps umh_elf_caps ready cap_net_admin,cap_sys_time
 elf_module umh_elf_nocaps umh_elf_nocaps ready ""
 elf_module umh_elf_badcap umh_elf_badcap ready cap_net_admin,cap_bogus

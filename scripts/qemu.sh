@@ -15,7 +15,7 @@ set -eu
 job=$1
 initrd=$2
 shift 2
-append="console=ttyS0 loglevel=3 log_buf_len=16M tsc=reliable panic=-1 reboot=t harness=$job umh_elf_smp=${QEMU_SMP:-2} ${GUEST_APPEND:-} $*"
+append="console=ttyS0 loglevel=3 log_buf_len=16M tsc=reliable panic=-1 reboot=t harness=$job umh_elf_smp=${QEMU_SMP:-2} module_blacklist=umh_elf_blocked ${GUEST_APPEND:-} $*"
 set -- qemu-system-x86_64 -accel tcg -cpu max -smp ${QEMU_SMP:-2} -m ${QEMU_MEM:-2048} \
 	-device edu -nographic -no-reboot -kernel "$OUT/bzImage" -initrd "$initrd" \
 	-append "$append"

@@ -30,6 +30,7 @@ reset_kmod() {
 		echo 50 > /proc/sys/kernel/kmod-limit
 	[ -w /proc/sys/kernel/kmod-strict ] &&
 		echo 0 > /proc/sys/kernel/kmod-strict
+	[ -w /sys/kernel/uevent_helper ] && echo > /sys/kernel/uevent_helper
 }
 
 [ -w $kmemleak ] && echo clear > $kmemleak

@@ -9,6 +9,9 @@
  *	mode=ready	say READY=1, then wait for a signal
  *	mode=readyexit	say READY=1, then exit 0 a moment later
  *	mode=never	never say READY=1
+ *	mode=readynonl	write READY=1 without a newline, close fd 3, wait
+ *	mode=readybad	write notify lines that are not READY=1 but start
+ *			like it, then wait
  *	mode=ignoreterm	ignore SIGTERM, say READY=1, wait
  *	mode=daemon	fork; the child holds fd 3 and waits, the parent
  *			exits 0 once the child has started
@@ -321,6 +324,7 @@ static int poke(const char *target)
 #define TAG_BAD		0xfc	/* a message that breaks the format */
 #define TAG_EVENTS	0xfb	/* the next byte's number of events first */
 #define TAG_STDOUT	0xfa	/* a line on stdout first */
+#define TAG_BIG		0xf9	/* the copy, followed by 64 more bytes */
 
 static union {
 	struct elf_module_msg_hdr hdr;
@@ -338,8 +342,21 @@ static int tag_of(const struct elf_module_msg_hdr *hdr)
 	return p[4];
 }
 
+/* A reply with a payload of ELF_MODULE_MSG_MAX + 1 bytes. */
+static int send_oversized(void)
+{
+	static struct {
+		struct elf_module_msg_hdr hdr;
+		char payload[ELF_MODULE_MSG_MAX + 1];
+	} big;
+
+	big.hdr.type = ELF_MODULE_MSG_REPLY;
+	big.hdr.len = sizeof(big.payload);
+	return write(ELF_MODULE_CHANNEL_FD, &big, sizeof(big)) < 0 ? 0 : 1;
+}
+
 /*
- * Break the wire format in way @kind (0 to 5): the kernel must stop the
+ * Break the wire format in way @kind (0 to 6): the kernel must stop the
  * module for it.  Returns 1 if the write went through.
  */
 static int send_bad(int kind)
@@ -366,6 +383,8 @@ static int send_bad(int kind)
 	case 4:
 		bad.hdr.type = ELF_MODULE_MSG_ERROR;	/* no errno */
 		break;
+	case 6:
+		return send_oversized();
 	default:
 		bad.hdr.type = ELF_MODULE_MSG_EVENT;	/* event with an id */
 		bad.hdr.id = 7;
@@ -419,6 +438,8 @@ static int answer(const struct elf_module_msg_hdr *req, long n, const int *fds)
 		printf("stray line on stdout\n");
 		fflush(stdout);
 		break;
+	case TAG_BIG:
+		return elf_module_reply(req, p, (size_t)n + 64);
 	}
 	return elf_module_reply(req, p, (size_t)n);
 }
@@ -559,6 +580,16 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "never"))
 		wait_forever();
+	if (!strcmp(mode, "readynonl")) {
+		elf_module_notify("READY=1");
+		close(ELF_MODULE_NOTIFY_FD);
+		wait_forever();
+	}
+	if (!strcmp(mode, "readybad")) {
+		elf_module_notify("READY=10\nREADY=1x\nREADY=\n READY=1\n"
+				  "XREADY=1\nREADY=0\n");
+		wait_forever();
+	}
 	if (!strcmp(mode, "ignoreterm")) {
 		signal(SIGTERM, SIG_IGN);
 		elf_module_ready();

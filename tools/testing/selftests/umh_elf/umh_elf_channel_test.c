@@ -64,6 +64,7 @@
 #define TAG_BAD		0xfc
 #define TAG_EVENTS	0xfb
 #define TAG_STDOUT	0xfa
+#define TAG_BIG		0xf9
 
 /* Debian's kmod; busybox has applets of the same names in /bin. */
 #define MODPROBE	"/sbin/modprobe"
@@ -277,6 +278,16 @@ TEST_F_TIMEOUT(channel, timeout_abandons_own_request, TEST_TIMEOUT)
 	EXPECT_EQ(0, kmsg_count(&self->log, "elf-module " ECHO ": channel"));
 }
 
+/* A reply longer than the caller's buffer: EMSGSIZE to it, nothing else. */
+TEST_F_TIMEOUT(channel, reply_too_long_for_caller, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(ECHO, ""));
+	EXPECT_EQ(-EMSGSIZE, drv("tagged " ECHO " %d 0 10000", TAG_BIG));
+	EXPECT_EQ(0, drv("call " ECHO " 16 10000"));
+	EXPECT_TRUE(module_live(ECHO));
+	EXPECT_EQ(0, kmsg_count(&self->log, "elf-module " ECHO ": channel"));
+}
+
 /* The module answers with an errno: that caller gets it. */
 TEST_F_TIMEOUT(channel, error_reply, TEST_TIMEOUT)
 {
@@ -298,6 +309,7 @@ TEST_F_TIMEOUT(channel, bad_message_stops_module, TEST_TIMEOUT)
 		"flags or files in a message to the kernel",
 		"error of bad length",
 		"event with an id",
+		"message too short or too long",	/* payload over the max */
 	};
 	char line[160];
 	unsigned int i;

@@ -61,6 +61,13 @@
 #define MOD_ALIAS	"umh-elf-test-alias-" MOD
 #define MOD_DESCRIPTION	"ELF modules selftest program"
 
+/* Blacklisted on the kernel command line (module_blacklist=). */
+#define BLOCKED		"umh_elf_blocked"
+
+#define UEVENT_HELPER	"/sys/kernel/uevent_helper"
+#define UEVENT_SCRIPT	"/opt/umh_elf/uevent.sh"
+#define UEVENT_LOG	"/opt/umh_elf/uevents"
+
 #define UNSIGNED_KO	"/opt/umh_elf/umh_elf_test.unsigned.ko"
 #define SHA256_FILE	"/opt/umh_elf/umh_elf_test.sha256"
 #define COMPRESSED_KO	"/opt/umh_elf/umh_elf_test.ko.gz"
@@ -129,8 +136,8 @@ static bool proc_gone(pid_t pid)
 
 /* The environment of each test */
 
-static const char * const test_modules[] = { MOD, MOD2, REGULAR };
-static const char * const test_comms[] = { MOD, MOD2 };
+static const char * const test_modules[] = { MOD, MOD2, REGULAR, BLOCKED };
+static const char * const test_comms[] = { MOD, MOD2, BLOCKED };
 
 /*
  * Put things back the way a test expects to find them: the timeouts at
@@ -309,16 +316,99 @@ TEST_F_TIMEOUT(umh_elf, ready_timeout, TEST_TIMEOUT)
 
 	ASSERT_EQ(0, write_text(READY_TIMEOUT, "1000"));
 	start = now_ms();
-	ret = load_ko(MOD, "mode=never");
+	ret = WITHIN(20, load_ko(MOD, "mode=never"));
 	took = now_ms() - start;
+	ASSERT_NE(-ETIME, ret)
+		TH_LOG("elf_ready_timeout_ms ignored: load still waiting after 20 s");
 	ASSERT_EQ(-ETIMEDOUT, ret);
 	EXPECT_LE(900, took);
 	EXPECT_GT(10000, took) TH_LOG("elf_ready_timeout_ms was not used");
-	EXPECT_TRUE(module_gone(MOD));
-	EXPECT_EQ(0, count_procs(MOD));
+	EXPECT_TRUE(WAIT_UNTIL(module_gone(MOD)));
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(MOD) == 0));
 	EXPECT_TRUE(kmsg_wait(&self->log,
 			      "elf-module " MOD ": stopped (timeout)"));
 	EXPECT_EQ(0, write_text(READY_TIMEOUT, READY_TIMEOUT_DEFAULT));
+}
+
+/* READY=1 without a newline counts once fd 3 is closed (sd_notify habit). */
+TEST_F_TIMEOUT(umh_elf, ready_without_newline_counts_at_close, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, write_text(READY_TIMEOUT, "5000"));
+	EXPECT_EQ(0, WITHIN(20, load_ko(MOD, "mode=readynonl")));
+	EXPECT_TRUE(module_listed(MOD));
+	EXPECT_EQ(1, count_procs(MOD));
+	EXPECT_EQ(0, write_text(READY_TIMEOUT, READY_TIMEOUT_DEFAULT));
+}
+
+/* Lines that only start like READY=1 (READY=10, READY=1x, ...) are not it. */
+TEST_F_TIMEOUT(umh_elf, malformed_ready_lines_ignored, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, write_text(READY_TIMEOUT, "1500"));
+	EXPECT_EQ(-ETIMEDOUT, WITHIN(20, load_ko(MOD, "mode=readybad")));
+	EXPECT_TRUE(WAIT_UNTIL(module_gone(MOD)));
+	EXPECT_EQ(0, write_text(READY_TIMEOUT, READY_TIMEOUT_DEFAULT));
+}
+
+/*
+ * rmmod stops every process of the module, not only the main one: a
+ * daemon's child gets SIGTERM and is gone when rmmod returns.
+ */
+TEST_F_TIMEOUT(umh_elf, rmmod_signals_every_process, TEST_TIMEOUT)
+{
+	pid_t child;
+
+	ASSERT_EQ(0, write_text(STOP_TIMEOUT, "1000"));
+	ASSERT_EQ(0, load_ko(MOD, "mode=daemon"));
+	ASSERT_TRUE(WAIT_UNTIL(elf_pid(MOD) < 0));	/* the main one exited */
+	child = the_proc(MOD);
+	ASSERT_LT(0, child);
+	EXPECT_EQ(0, WITHIN(20, unload(MOD)))
+		TH_LOG("rmmod of a module whose main process has exited");
+	EXPECT_TRUE(proc_gone(child)) TH_LOG("child %d survived rmmod", child);
+	EXPECT_EQ(0, count_procs(MOD));
+	EXPECT_EQ(0, kmsg_count(&self->log, "does not die"));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " MOD ": stopped (rmmod)"));
+	EXPECT_EQ(0, write_text(STOP_TIMEOUT, STOP_TIMEOUT_DEFAULT));
+}
+
+/* module_blacklist= keeps an ELF module from loading, as a regular one. */
+TEST_F_TIMEOUT(umh_elf, blacklisted_refused, TEST_TIMEOUT)
+{
+	EXPECT_EQ(-EPERM, load_ko(BLOCKED, ""));
+	EXPECT_TRUE(kmsg_wait(&self->log, "Module " BLOCKED " is blacklisted"));
+	EXPECT_TRUE(module_gone(BLOCKED));
+	EXPECT_EQ(0, count_procs(BLOCKED));
+}
+
+/*
+ * A live ELF module sends the uevents of a module, "add" and "remove",
+ * as udev rules and udevadm monitor expect: seen here through the
+ * uevent helper.
+ */
+TEST_F_TIMEOUT(umh_elf, uevents_add_and_remove, TEST_TIMEOUT)
+{
+	static const char script[] = "#!/bin/sh\n"
+		"echo \"$ACTION $DEVPATH\" >> " UEVENT_LOG "\n";
+	char log[4096] = "";
+	int fd;
+
+	unlink(UEVENT_LOG);
+	fd = open(UEVENT_SCRIPT, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		  0755);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(sizeof(script) - 1, write(fd, script, sizeof(script) - 1));
+	close(fd);
+	ASSERT_EQ(0, write_text(UEVENT_HELPER, UEVENT_SCRIPT));
+	ASSERT_EQ(0, load_ko(MOD, "mode=ready"));
+	EXPECT_TRUE(WAIT_UNTIL(read_text(UEVENT_LOG, log, sizeof(log)) > 0 &&
+			       has_line(log, "add /module/" MOD)))
+		TH_LOG("uevents: %s", log);
+	EXPECT_EQ(0, unload(MOD));
+	EXPECT_TRUE(WAIT_UNTIL(read_text(UEVENT_LOG, log, sizeof(log)) > 0 &&
+			       has_line(log, "remove /module/" MOD)))
+		TH_LOG("uevents: %s", log);
+	EXPECT_EQ(0, write_text(UEVENT_HELPER, "\n"));
 }
 
 /* Main exits 0 while a forked child holds fd 3: loaded until it is gone. */

@@ -225,6 +225,28 @@ static inline const char *attr(const char *mod, const char *name, char *buf,
 	return buf;
 }
 
+/*
+ * Evaluate @expr (0 or a negative errno below 256) in a child process
+ * that SIGALRM ends after @secs seconds: its value, or -ETIME if it had
+ * not finished by then.  For a call that must not hang, so that a test
+ * fails by name rather than by the harness's timeout.
+ */
+#define WITHIN(secs, expr) ({						\
+	int __r = -ECHILD, __st;					\
+	pid_t __p;							\
+									\
+	fflush(stdout);							\
+	fflush(stderr);							\
+	__p = fork();							\
+	if (!__p) {							\
+		alarm(secs);						\
+		_exit(-(expr) & 0xff);					\
+	}								\
+	if (__p > 0 && waitpid(__p, &__st, 0) == __p)			\
+		__r = WIFEXITED(__st) ? -WEXITSTATUS(__st) : -ETIME;	\
+	__r;								\
+})
+
 /* How many fds of process @pid lead to a path containing @needle; -1 if none. */
 static inline int count_fds(pid_t pid, const char *needle)
 {
