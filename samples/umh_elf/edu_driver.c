@@ -31,6 +31,7 @@ ELF_MODULE_CAPABILITIES("");
 #define EDU_MAP_SIZE	4096
 
 static __u32 *regs;		/* BAR 0, NULL while no device is ours */
+static int bar_fd = -1;		/* the file that maps it */
 static int irq_fd = -1;		/* the eventfd of the device's interrupts */
 
 /*
@@ -55,8 +56,11 @@ static void detach(void)
 		printf("device let go\n");
 		elf_module_notify("STATUS=no device\n");
 	}
+	if (bar_fd >= 0)
+		close(bar_fd);
 	if (irq_fd >= 0)
 		close(irq_fd);
+	bar_fd = -1;
 	irq_fd = -1;
 }
 
@@ -80,13 +84,14 @@ static int attach(const int *fds, struct edu_attach_reply *r)
 	detach();
 	p = mmap(NULL, EDU_MAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 fds[0], 0);
-	err = -errno;
-	close(fds[0]);		/* the mapping keeps the file */
 	if (p == MAP_FAILED) {
+		err = -errno;
+		close(fds[0]);
 		close(fds[1]);
 		return err;
 	}
 	regs = p;
+	bar_fd = fds[0];
 	irq_fd = fds[1];
 	r->id = edu_read(EDU_REG_ID);
 	if ((r->id & 0xff) != EDU_ID_MAGIC) {

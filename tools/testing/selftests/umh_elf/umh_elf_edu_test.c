@@ -30,7 +30,9 @@
 #include <linux/types.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -655,6 +657,95 @@ TEST_F_TIMEOUT(edu, rmmod_glue_revokes_when_driver_stuck, TEST_TIMEOUT)
 	EXPECT_EQ(5040U, v);
 	EXPECT_TRUE(module_live(DRV));
 	EXPECT_EQ(pid, elf_pid(DRV));
+}
+
+/* The number of @pid's fd to a file named @name, or -1. */
+static int proc_fd_num(pid_t pid, const char *name)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	struct dirent *d;
+	int found = -1;
+	ssize_t n;
+	DIR *dp;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	dp = opendir(path);
+	if (!dp)
+		return -1;
+	while (found < 0 && (d = readdir(dp))) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%s", pid, d->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		if (strstr(link, name))
+			found = atoi(d->d_name);
+	}
+	closedir(dp);
+	return found;
+}
+
+/* Read the first register of @bar in a child: its wait status. */
+static int touch_in_child(void *bar)
+{
+	int status = -1;
+	pid_t child;
+
+	child = fork();
+	if (!child)
+		_exit(__atomic_load_n((__u32 *)bar, __ATOMIC_SEQ_CST) ? 0 : 1);
+	if (child > 0)
+		waitpid(child, &status, 0);
+	return status;
+}
+
+/*
+ * The BAR file, taken from the driver with pidfd_getfd() (root may): it
+ * maps BAR 0 shared and nothing else; unbinding the glue revokes every
+ * mapping of it (SIGBUS) and refuses new ones (ENODEV).
+ */
+TEST_F_TIMEOUT(edu, bar_file_revoked_on_unbind, TEST_TIMEOUT)
+{
+	const int rw = PROT_READ | PROT_WRITE;
+	char bar[64];
+	int pidfd, fd, n, status;
+	void *p;
+	pid_t pid;
+
+	COLDPLUG();
+	pid = elf_pid(DRV);
+	ASSERT_GT(pid, 0);
+	snprintf(bar, sizeof(bar), "[pci-bar0:%s]", strrchr(self->dir, '/') + 1);
+	n = proc_fd_num(pid, bar);
+	ASSERT_LE(0, n) TH_LOG("the driver holds no fd to %s", bar);
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	ASSERT_LE(0, pidfd);
+	fd = syscall(SYS_pidfd_getfd, pidfd, n, 0);
+	ASSERT_LE(0, fd) TH_LOG("pidfd_getfd: %s", strerror(errno));
+	close(pidfd);
+
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, rw, MAP_PRIVATE, fd, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 2 << 20, rw, MAP_SHARED, fd, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, rw, MAP_SHARED, fd, 1 << 20));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, rw | PROT_EXEC, MAP_SHARED, fd, 0));
+	EXPECT_EQ(EPERM, errno);
+	p = mmap(NULL, 4096, rw, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p) TH_LOG("mmap: %s", strerror(errno));
+	EXPECT_EQ(0x010000edU, __atomic_load_n((__u32 *)p, __ATOMIC_SEQ_CST));
+	EXPECT_EQ(-1, mprotect(p, 4096, rw | PROT_EXEC));
+	EXPECT_EQ(2, dev_num(self->dir, "edu/mappings"));
+
+	ASSERT_EQ(0, run(RMMOD, GLUE));
+	status = touch_in_child(p);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS)
+		TH_LOG("reading the revoked BAR: wait status %#x", status);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, rw, MAP_SHARED, fd, 0));
+	EXPECT_EQ(ENODEV, errno);
+	munmap(p, 4096);
+	close(fd);
 }
 
 /*
