@@ -261,12 +261,15 @@ static ssize_t umh_elf_chan_write_iter(struct kiocb *iocb,
 	struct umh_elf_chan *chan = iocb->ki_filp->private_data;
 	size_t total = iov_iter_count(from);
 	struct elf_module_msg_hdr hdr;
-	const char *bad = "message too short or too long";
+	const char *bad = "message shorter than a header";
 	void *payload;
 
 	if (READ_ONCE(chan->closed) || READ_ONCE(chan->broken))
 		return -EPIPE;
-	if (total < sizeof(hdr) || total > sizeof(hdr) + ELF_MODULE_MSG_MAX)
+	if (total < sizeof(hdr))
+		goto broken;
+	bad = "message longer than the maximum";
+	if (total > sizeof(hdr) + ELF_MODULE_MSG_MAX)
 		goto broken;
 	if (!copy_from_iter_full(&hdr, sizeof(hdr), from))
 		return -EFAULT;

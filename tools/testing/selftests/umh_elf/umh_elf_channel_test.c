@@ -304,12 +304,12 @@ TEST_F_TIMEOUT(channel, bad_message_stops_module, TEST_TIMEOUT)
 {
 	static const char * const why[] = {
 		"unknown message type",
-		"message too short or too long",
+		"message shorter than a header",
 		"length does not match the write",
 		"flags or files in a message to the kernel",
 		"error of bad length",
 		"event with an id",
-		"message too short or too long",	/* payload over the max */
+		"message longer than the maximum",
 	};
 	char line[160];
 	unsigned int i;
