@@ -895,6 +895,10 @@ static int par_servers_start(void)
 	return 0;
 }
 
+/*
+ * Each server forked after another holds copies of its pipes, so closing
+ * ours gives no end of file: end them with a signal.
+ */
 static void par_servers_stop(void)
 {
 	int i;
@@ -904,6 +908,7 @@ static void par_servers_stop(void)
 			continue;
 		close(par_clients[i].req_fd);
 		close(par_clients[i].reply_fd);
+		kill(par_clients[i].server, SIGKILL);
 		waitpid(par_clients[i].server, NULL, 0);
 	}
 }
