@@ -73,23 +73,6 @@
 /* Per test, in seconds: generous, as the guest is emulated. */
 #define TEST_TIMEOUT	120
 
-/* The test driver */
-
-/* Modules */
-
-/* Listed, in sysfs as "live", and its main process running. */
-static bool module_live(const char *name)
-{
-	char buf[64];
-	pid_t pid;
-
-	if (!module_listed(name) ||
-	    strcmp(attr(name, "initstate", buf, sizeof(buf)), "live"))
-		return false;
-	pid = elf_pid(name);
-	return pid > 0 && !kill(pid, 0);
-}
-
 /* The environment of each test */
 
 static const char * const test_modules[] = { ECHO, MOD };

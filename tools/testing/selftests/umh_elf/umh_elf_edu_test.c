@@ -240,19 +240,6 @@ static int edu_fact_once(unsigned int n, __u32 *value)
 	return ret;
 }
 
-/* Listed, in sysfs as "live", and its main process running. */
-static bool module_live(const char *name)
-{
-	char buf[64];
-	pid_t pid;
-
-	if (!module_listed(name) ||
-	    strcmp(attr(name, "initstate", buf, sizeof(buf)), "live"))
-		return false;
-	pid = elf_pid(name);
-	return pid > 0 && !kill(pid, 0);
-}
-
 /* The ELF module has the device: its STATUS= line says so. */
 static bool has_device(void)
 {

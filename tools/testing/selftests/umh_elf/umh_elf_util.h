@@ -310,6 +310,19 @@ static inline bool module_listed(const char *name)
 	return found;
 }
 
+/* Listed, in sysfs as "live", and its main process running. */
+static inline bool module_live(const char *name)
+{
+	char buf[64];
+	pid_t pid;
+
+	if (!module_listed(name) ||
+	    strcmp(attr(name, "initstate", buf, sizeof(buf)), "live"))
+		return false;
+	pid = elf_pid(name);
+	return pid > 0 && !kill(pid, 0);
+}
+
 static inline bool module_in_sysfs(const char *name)
 {
 	char path[PATH_MAX];
