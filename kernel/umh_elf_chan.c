@@ -6,12 +6,16 @@
  * It is neither a pipe nor a socket, for three reasons.  The kernel must
  * attach open files to a request, which a socket only takes from the fd
  * table of the sender, and a kernel caller has none of its own.  No
- * caller may ever wait on a lock that the module can hold: the module's
- * writes copy its message into a buffer of their own before they take
- * the channel's spinlock, so a module that writes from a userfaultfd or
- * FUSE page stalls only itself.  And each call is an object of its own
- * with an id, so callers wait for their own reply only, in any order, and
- * one that gives up takes only its own request with it.
+ * caller may ever wait on a lock that the module can hold, or on a page
+ * fault of the module: a request goes straight from the caller's buffer
+ * to the module's, and a reply straight from the module's buffer to the
+ * caller's, each in one copy made with page faults off and preemption
+ * disabled (see &enum umh_elf_call_state), so a module that reads into or writes
+ * from a userfaultfd or FUSE page stalls only itself: the copy comes up
+ * short, the module faults the page in on its own time and tries again.
+ * And each call is an object of its own with an id, so callers wait for
+ * their own reply only, in any order, and one that gives up takes only
+ * its own request with it.
  *
  * The module sends one whole message per write; it receives one per
  * ELF_MODULE_IOC_RECV ioctl, which installs the files the request carries
@@ -28,6 +32,7 @@
 #include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/poll.h>
 #include <linux/refcount.h>
 #include <linux/rwsem.h>
@@ -76,11 +81,29 @@ struct umh_elf_chan {
 	struct kref kref;
 };
 
-/* Where a call is; changes under the channel's lock. */
+/**
+ * enum umh_elf_call_state - where a call is; changes under the channel's lock
+ * @UMH_ELF_CALL_QUEUED: on @queued
+ * @UMH_ELF_CALL_SENDING: on no list: a receiver copies the request's
+ *	payload from the caller's buffer to the module's
+ * @UMH_ELF_CALL_SENT: on @sent
+ * @UMH_ELF_CALL_ANSWERING: on no list: a writer copies the reply from the
+ *	module's buffer to the caller's
+ * @UMH_ELF_CALL_DONE: on no list: @result is final
+ *
+ * The two copying states touch the caller's buffers, so a caller that
+ * gives up meanwhile waits for them to end.  They last one copy of at
+ * most %ELF_MODULE_MSG_MAX bytes, made with preemption disabled and page
+ * faults off: a page of the module that is not there cuts the copy short
+ * (the request goes back to @queued, the reply to @sent), and the module
+ * faults it in with no call waiting, then tries again.
+ */
 enum umh_elf_call_state {
-	UMH_ELF_CALL_QUEUED,	/* on @queued */
-	UMH_ELF_CALL_SENT,	/* on @sent */
-	UMH_ELF_CALL_DONE,	/* on no list: @result is final */
+	UMH_ELF_CALL_QUEUED,
+	UMH_ELF_CALL_SENDING,
+	UMH_ELF_CALL_SENT,
+	UMH_ELF_CALL_ANSWERING,
+	UMH_ELF_CALL_DONE,
 };
 
 /**
@@ -88,28 +111,34 @@ enum umh_elf_call_state {
  * @node: on the channel's @queued or @sent list
  * @ref: the caller's reference, and a receiver's while it copies
  * @state: see &enum umh_elf_call_state
- * @done: completed when @state becomes %UMH_ELF_CALL_DONE by an answer
- *	or the closing of the channel
+ * @abandoned: the result of a caller that gave up while @state was a
+ *	copying one, 0 if none
+ * @done: completed when @state becomes %UMH_ELF_CALL_DONE by an answer,
+ *	the closing of the channel or the caller giving up
  * @result: length of the reply, or a negative errno
- * @reply: the reply's payload when @result >= 0
- * @reply_size: room for the reply at the caller
+ * @req: the caller's buffer with the request's payload, @hdr.len bytes
+ * @reply: the caller's buffer for the reply's payload
+ * @reply_size: room at @reply
  * @nr_files: files in @files
  * @files: references to the files the request carries
- * @hdr: the request as the module receives it, followed by its payload
- * @payload: the payload of the request
+ * @hdr: the header of the request as the module receives it
+ *
+ * @req and @reply belong to the caller, who stays until @state is
+ * %UMH_ELF_CALL_DONE: they are touched in the copying states only.
  */
 struct umh_elf_call {
 	struct list_head node;
 	refcount_t ref;
 	enum umh_elf_call_state state;
+	ssize_t abandoned;
 	struct completion done;
 	ssize_t result;
+	const void *req;
 	void *reply;
 	size_t reply_size;
 	unsigned int nr_files;
 	struct file *files[ELF_MODULE_FDS_MAX];
 	struct elf_module_msg_hdr hdr;
-	u8 payload[];
 };
 
 static void umh_elf_chan_free(struct kref *kref)
@@ -125,8 +154,7 @@ static void umh_elf_call_put(struct umh_elf_call *call)
 		return;
 	for (i = 0; i < call->nr_files; i++)
 		fput(call->files[i]);
-	kvfree(call->reply);
-	kvfree(call);
+	kfree(call);
 }
 
 /* End @call with @result.  Context: under the channel's lock. */
@@ -136,6 +164,19 @@ static void umh_elf_call_end(struct umh_elf_call *call, ssize_t result)
 	call->state = UMH_ELF_CALL_DONE;
 	call->result = result;
 	complete(&call->done);
+}
+
+/*
+ * After a copy that did not end @call: end it if its caller gave up or
+ * the channel closed meanwhile.  Context: under the channel's lock.
+ */
+static void umh_elf_call_settle(struct umh_elf_chan *chan,
+				struct umh_elf_call *call)
+{
+	if (call->abandoned)
+		umh_elf_call_end(call, call->abandoned);
+	else if (chan->closed)
+		umh_elf_call_end(call, -EPIPE);
 }
 
 /* No more calls: pending ones fail with -EPIPE, receivers read EOF. */
@@ -224,35 +265,85 @@ static struct umh_elf_call *umh_elf_chan_find(struct umh_elf_chan *chan,
 	return NULL;
 }
 
-/*
- * A reply or an error for request @hdr->id: to its caller, who owns
- * @payload from here, or counted and dropped.
- */
-static void umh_elf_chan_answer(struct umh_elf_chan *chan,
-				const struct elf_module_msg_hdr *hdr,
-				void *payload)
+/* An error for request @id: to its caller, or counted and dropped. */
+static void umh_elf_chan_error(struct umh_elf_chan *chan, u64 id, s32 err)
 {
 	struct umh_elf_call *call;
-	ssize_t result = hdr->len;
+	ssize_t result = -(ssize_t)err;
+
+	if (result >= 0 || result < -MAX_ERRNO)
+		result = -EPROTO;
+	spin_lock(&chan->lock);
+	call = umh_elf_chan_find(chan, id);
+	if (call)
+		umh_elf_call_end(call, result);
+	else
+		chan->dropped_replies++;
+	spin_unlock(&chan->lock);
+}
+
+/*
+ * A reply to request @hdr->id, its payload at @from: straight to the
+ * caller's buffer, or counted and dropped.  Returns -EFAULT if a page of
+ * the module was not there: @from is as it was, and the call is pending
+ * again.
+ */
+static int umh_elf_chan_answer(struct umh_elf_chan *chan,
+			       const struct elf_module_msg_hdr *hdr,
+			       struct iov_iter *from)
+{
+	struct umh_elf_call *call;
+	size_t copied;
 
 	spin_lock(&chan->lock);
 	call = umh_elf_chan_find(chan, hdr->id);
 	if (!call) {
 		chan->dropped_replies++;
-	} else if (hdr->type == ELF_MODULE_MSG_ERROR) {
-		result = -*(s32 *)payload;
-		if (result >= 0 || result < -MAX_ERRNO)
-			result = -EPROTO;
-	} else if (hdr->len > call->reply_size) {
-		result = -EMSGSIZE;
-	} else {
-		call->reply = payload;
-		payload = NULL;
+		goto unlock;
 	}
-	if (call)
-		umh_elf_call_end(call, result);
+	if (hdr->len > call->reply_size) {
+		umh_elf_call_end(call, -EMSGSIZE);
+		goto unlock;
+	}
+	list_del_init(&call->node);
+	call->state = UMH_ELF_CALL_ANSWERING;
+	preempt_disable();
 	spin_unlock(&chan->lock);
-	kvfree(payload);
+
+	pagefault_disable();
+	copied = copy_from_iter(call->reply, hdr->len, from);
+	pagefault_enable();
+
+	spin_lock(&chan->lock);
+	preempt_enable();
+	if (copied == hdr->len) {
+		umh_elf_call_end(call, copied);
+		goto unlock;
+	}
+	iov_iter_revert(from, copied);
+	list_add(&call->node, &chan->sent);
+	call->state = UMH_ELF_CALL_SENT;
+	umh_elf_call_settle(chan, call);
+	spin_unlock(&chan->lock);
+	return -EFAULT;
+
+unlock:
+	spin_unlock(&chan->lock);
+	return 0;
+}
+
+/* A reply: to the caller, faulting in the module's pages as needed. */
+static ssize_t umh_elf_chan_reply(struct umh_elf_chan *chan,
+				  const struct elf_module_msg_hdr *hdr,
+				  struct iov_iter *from)
+{
+	while (umh_elf_chan_answer(chan, hdr, from)) {
+		if (fault_in_iov_iter_readable(from, hdr->len))
+			return -EFAULT;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
+	return 0;
 }
 
 static ssize_t umh_elf_chan_write_iter(struct kiocb *iocb,
@@ -263,6 +354,8 @@ static ssize_t umh_elf_chan_write_iter(struct kiocb *iocb,
 	struct elf_module_msg_hdr hdr;
 	const char *bad = "message shorter than a header";
 	void *payload;
+	ssize_t ret;
+	s32 err;
 
 	if (READ_ONCE(chan->closed) || READ_ONCE(chan->broken))
 		return -EPIPE;
@@ -276,18 +369,27 @@ static ssize_t umh_elf_chan_write_iter(struct kiocb *iocb,
 	bad = umh_elf_chan_bad(&hdr, total);
 	if (bad)
 		goto broken;
-	payload = kvmalloc(max(hdr.len, 1U), GFP_KERNEL_ACCOUNT);
-	if (!payload)
-		return -ENOMEM;
-	if (!copy_from_iter_full(payload, hdr.len, from)) {
-		kvfree(payload);
-		return -EFAULT;
-	}
-	if (hdr.type == ELF_MODULE_MSG_EVENT) {
+	switch (hdr.type) {
+	case ELF_MODULE_MSG_REPLY:
+		ret = umh_elf_chan_reply(chan, &hdr, from);
+		if (ret)
+			return ret;
+		break;
+	case ELF_MODULE_MSG_ERROR:
+		if (!copy_from_iter_full(&err, sizeof(err), from))
+			return -EFAULT;
+		umh_elf_chan_error(chan, hdr.id, err);
+		break;
+	default:
+		payload = kvmalloc(max(hdr.len, 1U), GFP_KERNEL_ACCOUNT);
+		if (!payload)
+			return -ENOMEM;
+		if (!copy_from_iter_full(payload, hdr.len, from)) {
+			kvfree(payload);
+			return -EFAULT;
+		}
 		umh_elf_chan_event(chan, payload, hdr.len);
 		kvfree(payload);
-	} else {
-		umh_elf_chan_answer(chan, &hdr, payload);
 	}
 	return total;
 
@@ -297,8 +399,9 @@ broken:
 }
 
 /*
- * Copy @call to the receiver's buffer and install its files as new fds.
- * Nothing is installed unless everything was copied.
+ * Copy the header of @call, whose payload is already in the receiver's
+ * buffer, and install its files as new fds.  Nothing is installed unless
+ * everything was copied.
  */
 static long umh_elf_chan_deliver(struct umh_elf_call *call,
 				 struct elf_module_recv *r,
@@ -321,8 +424,6 @@ static long umh_elf_chan_deliver(struct umh_elf_call *call,
 	}
 	ret = -EFAULT;
 	if (copy_to_user(buf, &call->hdr, sizeof(call->hdr)) ||
-	    copy_to_user(buf + sizeof(call->hdr), call->payload,
-			 call->hdr.len) ||
 	    copy_to_user(uarg->fds, r->fds, sizeof(r->fds)))
 		goto unwind;
 	for (i = 0; i < n; i++)
@@ -348,14 +449,19 @@ static int umh_elf_chan_wait_request(struct umh_elf_chan *chan)
 }
 
 /*
- * Take the oldest request for delivery: moves it to @sent, with a
- * reference for the receiver.  Returns 0 at end of file, or -EAGAIN if
- * there is none, or -EMSGSIZE if it does not fit in @size bytes.
+ * Take the oldest request for delivery and copy its payload from the
+ * caller's buffer to @buf + header: moves it to @sent, with a reference
+ * for the receiver.  Returns 1 then, 0 at end of file, -EAGAIN if there
+ * is none, -EMSGSIZE if it does not fit in @size bytes, or -EFAULT if a
+ * page at @buf was not there (the request stays at the head of @queued,
+ * and *@want is how many bytes at @buf it needs).
  */
-static long umh_elf_chan_take(struct umh_elf_chan *chan, u32 size,
-			      struct umh_elf_call **callp)
+static long umh_elf_chan_take(struct umh_elf_chan *chan, void __user *buf,
+			      u32 size, struct umh_elf_call **callp,
+			      size_t *want)
 {
 	struct umh_elf_call *call;
+	unsigned long left;
 	long ret = -EAGAIN;
 
 	spin_lock(&chan->lock);
@@ -364,15 +470,37 @@ static long umh_elf_chan_take(struct umh_elf_chan *chan, u32 size,
 	if (!call) {
 		if (chan->closed)
 			ret = 0;
-	} else if (size < sizeof(call->hdr) + call->hdr.len) {
+		goto unlock;
+	}
+	if (size < sizeof(call->hdr) + call->hdr.len) {
 		ret = -EMSGSIZE;
+		goto unlock;
+	}
+	list_del_init(&call->node);
+	call->state = UMH_ELF_CALL_SENDING;
+	preempt_disable();
+	spin_unlock(&chan->lock);
+
+	pagefault_disable();
+	left = copy_to_user(buf + sizeof(call->hdr), call->req, call->hdr.len);
+	pagefault_enable();
+
+	spin_lock(&chan->lock);
+	preempt_enable();
+	if (left) {
+		list_add(&call->node, &chan->queued);
+		call->state = UMH_ELF_CALL_QUEUED;
+		*want = sizeof(call->hdr) + call->hdr.len;
+		ret = -EFAULT;
 	} else {
-		list_move_tail(&call->node, &chan->sent);
+		list_add_tail(&call->node, &chan->sent);
 		call->state = UMH_ELF_CALL_SENT;
 		refcount_inc(&call->ref);
 		*callp = call;
 		ret = 1;
 	}
+	umh_elf_call_settle(chan, call);
+unlock:
 	spin_unlock(&chan->lock);
 	return ret;
 }
@@ -396,11 +524,14 @@ static long umh_elf_chan_recv(struct file *file,
 	struct umh_elf_chan *chan = file->private_data;
 	struct umh_elf_call *call = NULL;
 	struct elf_module_recv r;
+	void __user *buf;
 	bool nonblock;
+	size_t want;
 	long ret;
 
 	if (copy_from_user(&r, uarg, sizeof(r)))
 		return -EFAULT;
+	buf = u64_to_user_ptr(r.buf);
 	if (r.flags & ~(ELF_MODULE_RECV_CLOEXEC | ELF_MODULE_RECV_NONBLOCK))
 		return -EINVAL;
 	nonblock = (r.flags & ELF_MODULE_RECV_NONBLOCK) ||
@@ -410,14 +541,22 @@ static long umh_elf_chan_recv(struct file *file,
 	 * threads, not all.  One that does not take it wakes the next.
 	 */
 	for (;;) {
-		ret = umh_elf_chan_take(chan, r.size, &call);
+		ret = umh_elf_chan_take(chan, buf, r.size, &call, &want);
+		if (ret == -EFAULT) {
+			/* Fault the pages in, with no call waiting. */
+			if (fault_in_safe_writeable(buf, want))
+				break;
+			if (fatal_signal_pending(current))
+				return -EINTR;
+			continue;
+		}
 		if (ret != -EAGAIN || nonblock)
 			break;
 		ret = umh_elf_chan_wait_request(chan);
 		if (ret)
 			return ret;
 	}
-	if (ret == -EMSGSIZE)
+	if (ret == -EMSGSIZE || ret == -EFAULT)
 		wake_up_interruptible_poll(&chan->readers, EPOLLIN);
 	if (ret <= 0)
 		return ret;
@@ -604,22 +743,23 @@ void umh_elf_chan_dropped(struct umh_elf_proc *proc, unsigned long *replies,
 static struct umh_elf_call *umh_elf_call_new(const void *req, size_t req_len,
 					     struct file **files,
 					     unsigned int nr_files,
-					     size_t reply_size)
+					     void *reply, size_t reply_size)
 {
 	struct umh_elf_call *call;
 	unsigned int i;
 
-	call = kvzalloc(struct_size(call, payload, req_len), GFP_KERNEL);
+	call = kzalloc(sizeof(*call), GFP_KERNEL);
 	if (!call)
 		return NULL;
 	INIT_LIST_HEAD(&call->node);
 	refcount_set(&call->ref, 1);
 	init_completion(&call->done);
+	call->req = req;
+	call->reply = reply;
 	call->reply_size = reply_size;
 	call->hdr.len = req_len;
 	call->hdr.type = ELF_MODULE_MSG_REQUEST;
 	call->hdr.nfds = nr_files;
-	memcpy(call->payload, req, req_len);
 	call->nr_files = nr_files;
 	for (i = 0; i < nr_files; i++)
 		call->files[i] = get_file(files[i]);
@@ -645,18 +785,37 @@ static bool umh_elf_chan_queue(struct umh_elf_chan *chan,
 	return open;
 }
 
-/* Wait for the answer to @call; a caller that gives up abandons it. */
+/*
+ * Wait for the answer to @call; a caller that gives up abandons it, and
+ * waits only for a copy in progress to end (it is short and cannot sleep).
+ */
 static ssize_t umh_elf_chan_wait_answer(struct umh_elf_chan *chan,
 					struct umh_elf_call *call,
 					unsigned long timeout)
 {
+	ssize_t err;
+	bool copying = false;
 	long left;
 
 	left = wait_for_completion_killable_timeout(&call->done, timeout);
+	err = left < 0 ? -EINTR : -ETIMEDOUT;
 	spin_lock(&chan->lock);
-	if (call->state != UMH_ELF_CALL_DONE)
-		umh_elf_call_end(call, left < 0 ? -EINTR : -ETIMEDOUT);
+	switch (call->state) {
+	case UMH_ELF_CALL_QUEUED:
+	case UMH_ELF_CALL_SENT:
+		umh_elf_call_end(call, err);
+		break;
+	case UMH_ELF_CALL_SENDING:
+	case UMH_ELF_CALL_ANSWERING:
+		call->abandoned = err;
+		copying = true;
+		break;
+	case UMH_ELF_CALL_DONE:
+		break;
+	}
 	spin_unlock(&chan->lock);
+	if (copying)
+		wait_for_completion(&call->done);
 	return call->result;
 }
 
@@ -675,7 +834,8 @@ static ssize_t umh_elf_chan_wait_answer(struct umh_elf_chan *chan,
  * ends the call: concurrent callers wait for their own answers, in
  * whatever order the module sends them.  A caller that times out or gets
  * a fatal signal abandons its request; the module's late answer is then
- * counted and dropped.  Never waits on anything the module holds.
+ * counted and dropped.  Never waits on anything the module holds.  @req
+ * and @reply are read and written in place, not copied in between.
  *
  * Context: Process context; sleeps.
  * Return: the length of the reply, or -EPIPE (the module is gone, closed
@@ -696,14 +856,13 @@ ssize_t umh_elf_chan_call(struct umh_elf_proc *proc, const void *req,
 		return -EMSGSIZE;
 	if (!chan)
 		return -EPIPE;
-	call = umh_elf_call_new(req, req_len, files, nr_files, reply_size);
+	call = umh_elf_call_new(req, req_len, files, nr_files, reply,
+				reply_size);
 	if (!call)
 		return -ENOMEM;
 	ret = -EPIPE;
 	if (umh_elf_chan_queue(chan, call))
 		ret = umh_elf_chan_wait_answer(chan, call, timeout);
-	if (ret > 0)
-		memcpy(reply, call->reply, ret);
 	umh_elf_call_put(call);
 	return ret;
 }

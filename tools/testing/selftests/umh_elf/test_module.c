@@ -38,6 +38,8 @@
  *			last first
  *	mode=echo daemon=1  daemon(0, 0) first: the child serves
  *	mode=echo threads=N  N threads serve at once
+ *	mode=echo fresh=1  receive each request into a mapping made for it,
+ *			and answer from a memfd mapped but not touched yet
  *	mode=silent	say READY=1, read requests, never answer
  *	mode=die	say READY=1, exit 3 on the first request
  *	mode=readyabort	say READY=1, then abort() at once; on CPU 0 and
@@ -63,6 +65,7 @@
 #include <string.h>
 #include <errno.h>
 #include <sys/ptrace.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -332,6 +335,7 @@ static union {
 } msg;
 
 static pthread_t main_thread;
+static const char *fresh;
 
 static int tag_of(const struct elf_module_msg_hdr *hdr)
 {
@@ -471,6 +475,50 @@ static int serve_reversed(int batch)
 	}
 }
 
+/* Answer @req from pages of a new memfd, not yet in this process's maps. */
+static int reply_from_fresh_pages(const struct elf_module_msg_hdr *req)
+{
+	size_t len = req->len;
+	void *p;
+	int fd, ret;
+
+	if (!len)
+		return elf_module_reply(req, NULL, 0);
+	fd = memfd_create("reply", MFD_CLOEXEC);
+	if (fd < 0 || write(fd, req + 1, len) != (ssize_t)len)
+		return 1;
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return 1;
+	ret = elf_module_reply(req, p, len);
+	munmap(p, len);
+	return ret;
+}
+
+/*
+ * fresh=1: the kernel finds no page of the buffers there on its first
+ * try, neither for a request nor for a reply.
+ */
+static int serve_fresh(void)
+{
+	struct elf_module_msg_hdr *m;
+	long n;
+
+	for (;;) {
+		m = mmap(NULL, sizeof(msg), PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return 1;
+		n = elf_module_recv(m, sizeof(msg), NULL);
+		if (n < 0)
+			return errno ? 1 : 0;
+		if (reply_from_fresh_pages(m))
+			return 1;
+		munmap(m, sizeof(msg));
+	}
+}
+
 /* One server thread: answer, stay silent, or die on the first request. */
 static int serve_loop(const char *mode)
 {
@@ -511,6 +559,8 @@ static int serve(const char *mode, const char *batch, const char *daemon_,
 	elf_module_ready();
 	if (batch)
 		return serve_reversed(atoi(batch));
+	if (fresh)
+		return serve_fresh();
 	for (i = 1; i < n; i++)
 		if (pthread_create(&t, NULL, serve_thread, (void *)mode))
 			return 1;
@@ -563,6 +613,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "oneshot"))
 		return 0;
+	fresh = arg(argc, argv, "fresh");
 	if (!strcmp(mode, "echo") || !strcmp(mode, "silent") ||
 	    !strcmp(mode, "die"))
 		return serve(mode, arg(argc, argv, "batch"),

@@ -261,6 +261,24 @@ TEST_F_TIMEOUT(channel, timeout_abandons_own_request, TEST_TIMEOUT)
 	EXPECT_EQ(0, kmsg_count(&self->log, "elf-module " ECHO ": channel"));
 }
 
+/*
+ * A module that receives into pages it has not touched yet and answers
+ * from pages of a file it has not faulted in: each copy, made with page
+ * faults off, comes up short; the module's own call faults the pages in
+ * and the copy is made again.  Every byte arrives, the module goes on.
+ */
+TEST_F_TIMEOUT(channel, buffers_not_mapped_yet, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(ECHO, "fresh=1"));
+	EXPECT_EQ(0, drv("echo " ECHO " 1 3 %d 10000", MSG_MAX));
+	EXPECT_EQ(0, drv("echo " ECHO " 1 3 5000 10000"));
+	EXPECT_EQ(0, drv("echo " ECHO " 4 5 4096 10000"));
+	EXPECT_EQ(0, drv("call " ECHO " 0 10000"));
+	EXPECT_TRUE(module_live(ECHO));
+	EXPECT_EQ(1, count_procs(ECHO));
+	EXPECT_EQ(0, kmsg_count(&self->log, "elf-module " ECHO ": channel"));
+}
+
 /* A reply longer than the caller's buffer: EMSGSIZE to it, nothing else. */
 TEST_F_TIMEOUT(channel, reply_too_long_for_caller, TEST_TIMEOUT)
 {
