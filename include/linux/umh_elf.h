@@ -184,6 +184,7 @@ struct elf_module;
 
 #ifdef CONFIG_ELF_MODULES
 struct elf_module *umh_elf_get(const char *name);
+struct elf_module *umh_elf_find(const char *name);
 void umh_elf_put(struct elf_module *em);
 ssize_t umh_elf_call(struct elf_module *em, const void *req, size_t req_len,
 		     void *reply, size_t reply_size, unsigned long timeout);
@@ -195,6 +196,11 @@ int umh_elf_set_event_handler(struct elf_module *em, umh_elf_event_fn fn,
 			      void *data);
 #else
 static inline struct elf_module *umh_elf_get(const char *name)
+{
+	return ERR_PTR(-ENOENT);
+}
+
+static inline struct elf_module *umh_elf_find(const char *name)
 {
 	return ERR_PTR(-ENOENT);
 }

@@ -955,6 +955,24 @@ struct elf_module *umh_elf_get(const char *name)
 EXPORT_SYMBOL_GPL(umh_elf_get);
 
 /**
+ * umh_elf_find() - get a reference to an ELF module only if it is running
+ * @name: as for umh_elf_get()
+ *
+ * Unlike umh_elf_get(), never loads the module and never waits for a load
+ * in progress: for code that has something to tell the module only if it
+ * runs, such as a driver's remove path asking it to let a device go.
+ *
+ * Context: Process context; sleeps (takes module_mutex).
+ * Return: the module, to pass to umh_elf_call() and umh_elf_put(), or
+ * ERR_PTR(-ENOENT) if no such ELF module is live with processes running.
+ */
+struct elf_module *umh_elf_find(const char *name)
+{
+	return elf_umh_find_get(name) ?: ERR_PTR(-ENOENT);
+}
+EXPORT_SYMBOL_GPL(umh_elf_find);
+
+/**
  * umh_elf_put() - drop a reference taken by umh_elf_get()
  * @em: the module
  */

@@ -207,24 +207,19 @@ out:
 }
 
 /*
- * Unbinding: ask the module to let the device go, if anyone holds the
- * BAR file besides the glue (only the module is given it), then revoke
- * the file whatever the module did.
+ * Unbinding: ask the module to let the device go if it runs (a module
+ * that does not run holds nothing, and is not started just to be told),
+ * then revoke the BAR file whatever the module did.
  */
 static void edu_glue_detach(struct edu_glue *glue)
 {
 	struct elf_module *em;
 	int ret = 0;
 
-	if (file_count(glue->bar) > 1) {
-		em = umh_elf_get(glue->alias);
-		if (IS_ERR(em)) {
-			ret = PTR_ERR(em);
-		} else {
-			ret = edu_glue_request(glue, em, EDU_OP_DETACH, 0,
-					       NULL, 0);
-			umh_elf_put(em);
-		}
+	em = umh_elf_find(glue->alias);
+	if (!IS_ERR(em)) {
+		ret = edu_glue_request(glue, em, EDU_OP_DETACH, 0, NULL, 0);
+		umh_elf_put(em);
 	}
 	if (ret)
 		pci_warn(glue->pdev, "its driver did not let go: %d; revoking\n",

@@ -646,6 +646,26 @@ TEST_F_TIMEOUT(edu, rmmod_glue_revokes_when_driver_stuck, TEST_TIMEOUT)
 	EXPECT_EQ(pid, elf_pid(DRV));
 }
 
+/*
+ * rmmod of the glue while its driver does not run: nothing holds the
+ * device, so the glue has nothing to ask (umh_elf_find() finds no
+ * driver), and it does not start one just to tell it to let go.
+ */
+TEST_F_TIMEOUT(edu, rmmod_glue_starts_no_driver, TEST_TIMEOUT)
+{
+	COLDPLUG();
+	ASSERT_EQ(0, run(RMMOD, DRV));
+	ASSERT_TRUE(module_gone(DRV));
+	ASSERT_EQ(0, dev_num(self->dir, "edu/mappings"));
+
+	ASSERT_EQ(0, run(RMMOD, GLUE));
+	EXPECT_TRUE(module_gone(GLUE));
+	EXPECT_FALSE(module_listed(DRV));
+	EXPECT_EQ(0, count_procs(DRV));
+	EXPECT_EQ(1, kmsg_count(&self->log, "elf-module " DRV ": started"));
+	EXPECT_EQ(0, kmsg_count(&self->log, "did not let go"));
+}
+
 /* The number of @pid's fd to a file named @name, or -1. */
 static int proc_fd_num(pid_t pid, const char *name)
 {
