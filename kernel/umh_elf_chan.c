@@ -219,7 +219,11 @@ static long umh_elf_chan_recv(struct file *file,
 	for (;;) {
 		ret = umh_elf_call_take(chan, buf, r.size, &call, &want);
 		if (ret == -EFAULT) {
-			/* Fault the pages in, with no call waiting. */
+			/*
+			 * Fault the pages in, with no call waiting; another
+			 * receiver may take the request meanwhile.
+			 */
+			wake_up_interruptible_poll(&chan->readers, EPOLLIN);
 			if (fault_in_safe_writeable(buf, want))
 				break;
 			if (fatal_signal_pending(current))

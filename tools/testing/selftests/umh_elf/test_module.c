@@ -328,6 +328,8 @@ static int poke(const char *target)
 #define TAG_EVENTS	0xfb	/* the next byte's number of events first */
 #define TAG_STDOUT	0xfa	/* a line on stdout first */
 #define TAG_BIG		0xf9	/* the copy, followed by 64 more bytes */
+#define TAG_CLOSE	0xf8	/* close the channel, answer nothing */
+#define TAG_FLOOD	0xf7	/* the next byte's thousands of events first */
 
 static union {
 	struct elf_module_msg_hdr hdr;
@@ -415,6 +417,19 @@ static int reply_files(const struct elf_module_msg_hdr *req, const int *fds)
 	return elf_module_reply(req, out, len);
 }
 
+/* Send @count events of 64 bytes, then answer @req with a copy. */
+static int flood(const struct elf_module_msg_hdr *req, int count)
+{
+	char ev[64];
+	int i;
+
+	memset(ev, 'e', sizeof(ev));
+	for (i = 0; i < count; i++)
+		if (elf_module_event(ev, sizeof(ev)))
+			return 1;
+	return elf_module_reply(req, req + 1, req->len);
+}
+
 /* Answer @req (of @n payload bytes) as its tag says. */
 static int answer(const struct elf_module_msg_hdr *req, long n, const int *fds)
 {
@@ -444,6 +459,11 @@ static int answer(const struct elf_module_msg_hdr *req, long n, const int *fds)
 		break;
 	case TAG_BIG:
 		return elf_module_reply(req, p, (size_t)n + 64);
+	case TAG_CLOSE:
+		close(ELF_MODULE_CHANNEL_FD);
+		wait_forever();
+	case TAG_FLOOD:
+		return flood(req, p[5] * 1000);
 	}
 	return elf_module_reply(req, p, (size_t)n);
 }

@@ -26,10 +26,15 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <linux/elf_module.h>
 
 /* The harness is not -Wextra clean; keep that out of this file's build. */
 #pragma GCC diagnostic push
@@ -65,6 +70,8 @@
 #define TAG_EVENTS	0xfb
 #define TAG_STDOUT	0xfa
 #define TAG_BIG		0xf9
+#define TAG_CLOSE	0xf8
+#define TAG_FLOOD	0xf7
 
 /* Debian's kmod; busybox has applets of the same names in /bin. */
 #define MODPROBE	"/sbin/modprobe"
@@ -381,6 +388,170 @@ TEST_F_TIMEOUT(channel, survives_daemon, TEST_TIMEOUT)
 	ASSERT_EQ(0, load_ko(MOD, "mode=echo daemon=1"));
 	EXPECT_EQ(0, drv("echo " MOD " 2 4 64 10000"));
 	EXPECT_EQ(1, count_procs(MOD));
+}
+
+/*
+ * The module closes fd 4 while a call waits for its answer: that call
+ * and every later one fail with EPIPE at once.  The module broke no rule
+ * of the wire format: it runs on, unstopped and unlogged, until rmmod.
+ */
+TEST_F_TIMEOUT(channel, module_closes_channel, TEST_TIMEOUT)
+{
+	long long t0, ms;
+
+	ASSERT_EQ(0, load_ko(ECHO, ""));
+	EXPECT_EQ(-EPIPE, drv("tagged " ECHO " %d 0 10000", TAG_CLOSE));
+	t0 = now_ms();
+	EXPECT_EQ(-EPIPE, drv("call " ECHO " 16 10000"));
+	EXPECT_EQ(-EPIPE, drv("echo " ECHO " 4 2 64 10000"));
+	ms = now_ms() - t0;
+	EXPECT_LT(ms, 3000) TH_LOG("calls on a closed channel took %lld ms", ms);
+	EXPECT_TRUE(module_live(ECHO));
+	EXPECT_EQ(1, count_procs(ECHO));
+	EXPECT_EQ(0, kmsg_count(&self->log, "elf-module " ECHO ": channel"));
+	EXPECT_EQ(0, unload(ECHO));
+	EXPECT_TRUE(module_gone(ECHO));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ECHO ": stopped (rmmod)"));
+}
+
+/* SUnreclaim + VmallocUsed of /proc/meminfo, in KiB; -1 if unknown. */
+static long long kernel_kib(void)
+{
+	char line[128];
+	long long kib, sum = 0;
+	int seen = 0;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SUnreclaim: %lld", &kib) == 1 ||
+		    sscanf(line, "VmallocUsed: %lld", &kib) == 1) {
+			sum += kib;
+			seen++;
+		}
+	fclose(f);
+	return seen == 2 ? sum : -1;
+}
+
+/*
+ * A flood of events nobody takes: each is counted and dropped, the
+ * module's caller gets its answer after them, and the kernel keeps no
+ * memory of them (40000 events of 64 bytes would hold over 2 MiB).
+ */
+TEST_F_TIMEOUT(channel, event_flood, TEST_TIMEOUT)
+{
+	long long before, after;
+	char buf[32];
+
+	ASSERT_EQ(0, load_ko(ECHO, ""));
+	ASSERT_EQ(0, drv("echo " ECHO " 1 4 64 10000"));
+	before = kernel_kib();
+	ASSERT_LT(0, before);
+	EXPECT_EQ(0, drv("tagged " ECHO " %d 40 100000", TAG_FLOOD));
+	EXPECT_STREQ("40000", attr(ECHO, "elf/dropped_events", buf,
+				   sizeof(buf)));
+	EXPECT_EQ(0, drv("call " ECHO " 16 10000"));
+	after = kernel_kib();
+	EXPECT_LT(after - before, 1024)
+		TH_LOG("kernel memory grew by %lld KiB", after - before);
+	EXPECT_TRUE(module_live(ECHO));
+	EXPECT_EQ(0, kmsg_count(&self->log, "elf-module " ECHO ": channel"));
+}
+
+/* The state letter of /proc/@pid/stat, or 0. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_text(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/* One message of the channel, as the module receives or sends it. */
+struct chan_msg {
+	struct elf_module_msg_hdr hdr;
+	char payload[64];
+};
+
+/* ELF_MODULE_IOC_RECV on @fd into @m: what the ioctl returns, or -errno. */
+static int chan_recv(int fd, struct chan_msg *m, __u32 flags)
+{
+	struct elf_module_recv r;
+	int n;
+
+	memset(&r, 0, sizeof(r));
+	r.buf = (unsigned long)m;
+	r.size = sizeof(*m);
+	r.flags = flags;
+	n = ioctl(fd, ELF_MODULE_IOC_RECV, &r);
+	return n < 0 ? -errno : n;
+}
+
+/*
+ * A process that takes a copy of fd 4 with pidfd_getfd() (which needs
+ * ptrace rights over the module; root has them) holds the module's end
+ * of the channel: it receives requests and its answers reach the
+ * callers, as the module's would, and the kernel cannot tell the two
+ * apart.  It becomes no part of the module, and the module goes on.
+ * Once the module is gone, the copy reads end of file and writes fail.
+ */
+TEST_F_TIMEOUT(channel, channel_fd_taken_by_another_process, TEST_TIMEOUT)
+{
+	struct chan_msg m;
+	struct pollfd p;
+	int pidfd, fd, status;
+	pid_t pid, child;
+
+	ASSERT_EQ(0, load_ko(ECHO, ""));
+	pid = elf_pid(ECHO);
+	ASSERT_GT(pid, 0);
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	ASSERT_LE(0, pidfd);
+	fd = syscall(SYS_pidfd_getfd, pidfd, ELF_MODULE_CHANNEL_FD, 0);
+	close(pidfd);
+	ASSERT_LE(0, fd) TH_LOG("pidfd_getfd(): %s", strerror(errno));
+
+	/* The module stopped, the request can only go to the copy. */
+	ASSERT_EQ(0, kill(pid, SIGSTOP));
+	ASSERT_TRUE(WAIT_UNTIL(proc_state(pid) == 'T'));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child)
+		_exit(-drv("call " ECHO " 16 10000"));
+	p.fd = fd;
+	p.events = POLLIN;
+	ASSERT_EQ(1, poll(&p, 1, 10000));
+	ASSERT_EQ((int)sizeof(m.hdr) + 16,
+		  chan_recv(fd, &m, ELF_MODULE_RECV_NONBLOCK));
+	EXPECT_EQ(ELF_MODULE_MSG_REQUEST, m.hdr.type);
+	m.hdr.type = ELF_MODULE_MSG_REPLY;
+	memset(m.payload, 'x', 16);
+	EXPECT_EQ((ssize_t)sizeof(m.hdr) + 16,
+		  write(fd, &m, sizeof(m.hdr) + 16));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	/* The caller got the copy's answer, which is no echo of its request. */
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == EBADMSG)
+		TH_LOG("the caller's call ended with %d", WEXITSTATUS(status));
+
+	ASSERT_EQ(0, kill(pid, SIGCONT));
+	EXPECT_EQ(0, drv("call " ECHO " 16 10000"));
+	EXPECT_TRUE(module_live(ECHO));
+	EXPECT_EQ(1, count_procs(ECHO));
+	EXPECT_EQ(0, kmsg_count(&self->log, "elf-module " ECHO ": channel"));
+
+	EXPECT_EQ(0, unload(ECHO));
+	EXPECT_TRUE(module_gone(ECHO));
+	EXPECT_TRUE(WAIT_UNTIL(chan_recv(fd, &m, ELF_MODULE_RECV_NONBLOCK) == 0));
+	m.hdr.id = 0;
+	m.hdr.type = ELF_MODULE_MSG_EVENT;
+	EXPECT_EQ(-1, write(fd, &m, sizeof(m.hdr) + 16));
+	EXPECT_EQ(EPIPE, errno);
+	close(fd);
 }
 
 /* A reference from umh_elf_get() keeps the module from being removed. */
