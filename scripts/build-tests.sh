@@ -19,9 +19,10 @@ CFLAGS="-O2 -Wall -Wextra -static"
 rm -rf "$T"
 mkdir -p "$T/extra" "$T/opt" "$T/kselftest"
 
-# The uapi headers of the test kernel, for <linux/elf_module.h>.
+# The uapi headers of the test kernel, for <linux/elf_module.h>, and the
+# helpers for module authors, <elfmod.h>.
 make -s -C "$SRC" O="$KOUT" headers >/dev/null
-CFLAGS="$CFLAGS -isystem $KOUT/usr/include"
+CFLAGS="$CFLAGS -isystem $KOUT/usr/include -I $SRC/tools/lib/elfmod"
 
 # The kselftests, through the selftests' own Makefile.
 make -s -C "$SRC/tools/testing/selftests/umh_elf" \
@@ -74,7 +75,7 @@ make -s -C "$KOUT" M="$T/kbuild" INSTALL_MOD_PATH="$T/modroot" \
 # as well is refused at build time, with a message saying why.
 mkdir -p "$T/kbuild-badname"
 printf 'elfmod-m += umh_elf_badname\n' > "$T/kbuild-badname/Kbuild"
-printf '%s\n' '#include <linux/elf_module.h>' 'ELF_MODULE_NAME("x");' \
+printf '%s\n' '#include <elfmod.h>' 'ELF_MODULE_NAME("x");' \
 	'int main(void) { return 0; }' > "$T/kbuild-badname/umh_elf_badname.c"
 if make -s -C "$KOUT" M="$T/kbuild-badname" modules \
 	> "$T/kbuild-badname/log" 2>&1; then
@@ -92,7 +93,7 @@ rm -rf "$T/kbuild-badname"
 # The tiny module: no libc, a few KiB.
 $CC -static -nostdlib -ffreestanding -O2 -fno-asynchronous-unwind-tables \
 	-fno-stack-protector -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
-	-Wall -Wextra -isystem "$KOUT/usr/include" \
+	-Wall -Wextra -isystem "$KOUT/usr/include" -I "$SRC/tools/lib/elfmod" \
 	-o "$T/opt/umh_elf_tiny.unsigned.ko" "$ST/tiny_module.c"
 cp "$T/opt/umh_elf_tiny.unsigned.ko" "$T/extra/umh_elf_tiny.ko"
 $SIGN "$T/extra/umh_elf_tiny.ko"

@@ -66,7 +66,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/elf.h>
-#include <linux/elf_module.h>
+#include <elfmod.h>
 #include <linux/sched.h>
 
 #include "../kselftest.h"
