@@ -6,7 +6,8 @@
 #     signed with the build's key, plus an unsigned copy and its SHA-256;
 #   - the regular test module, built against $KOUT and signed;
 #   - with UMH_ELF_BENCH set (make bench), the padded images the
-#     benchmark umh_elf_bench loads.
+#     benchmark umh_elf_bench loads, and its kernel module
+#     (bench/umh_elf_bench_helper.c).
 set -eu
 
 T="$OUT/tests"
@@ -119,6 +120,11 @@ if [ -n "${UMH_ELF_BENCH:-}" ]; then
 	done
 	pad_image "$T/opt/umh_elf_test.unsigned.ko" \
 		"$T/opt/umh_elf_test_2m.unsigned.ko" 2
+	# The benchmark's kernel-side baselines, a module of their own.
+	rm -rf "$T/bench" && cp -r "$ST/bench" "$T/bench"
+	make -s -C "$KOUT" M="$T/bench" modules >/dev/null
+	cp "$T/bench/umh_elf_bench_helper.ko" "$T/extra/"
+	$SIGN "$T/extra/umh_elf_bench_helper.ko"
 fi
 
 # A key the kernel does not trust.
