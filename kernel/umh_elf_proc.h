@@ -44,7 +44,8 @@ struct umh_elf_watch {
  * struct umh_elf_proc - the processes of one ELF module
  * @name: module name: argv[0], comm, and the prefix of its log lines
  * @ended: called from the event work once every process is gone
- * @caps: capability limit, applied when @limit_caps is set
+ * @caps: capability limit, applied when @limit_caps is set (both set by
+ *	umh_elf_limit_caps())
  * @limit_caps: apply @caps to every capability set of the process, and
  *	run it as @uid instead of root (kernel/umh_elf_cred.c)
  * @uid: uid and gid of the process when @limit_caps is set
