@@ -506,7 +506,10 @@ static void umh_elf_unwatch(struct umh_elf_watch *watch)
  * @name: module name; must stay valid until umh_elf_release()
  * @ended: called from a work item once every process is gone, or NULL
  *
- * The caller may set @proc->caps and @proc->limit_caps afterwards.
+ * The caller may limit the capabilities with umh_elf_limit_caps()
+ * afterwards.
+ *
+ * Context: Any context.
  */
 void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 		       void (*ended)(struct umh_elf_proc *proc))
@@ -519,6 +522,34 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 	spin_lock_init(&proc->lock);
 	ratelimit_state_init(&proc->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
+}
+
+/**
+ * umh_elf_limit_caps() - run the module with a capability limit
+ * @proc: state set up by umh_elf_proc_init(), not spawned yet
+ * @caps: the only capabilities its processes get
+ *
+ * The processes run as a uid and gid of their own instead of root, with
+ * @caps as every capability set (kernel/umh_elf_cred.c).
+ *
+ * Context: Any context, before umh_elf_spawn().
+ */
+void umh_elf_limit_caps(struct umh_elf_proc *proc, const kernel_cap_t *caps)
+{
+	proc->caps = *caps;
+	proc->limit_caps = true;
+}
+
+/**
+ * umh_elf_caps_limited() - does the module run with a capability limit?
+ * @proc: state set up by umh_elf_proc_init()
+ *
+ * Context: Any context.
+ * Return: true once umh_elf_limit_caps() was called.
+ */
+bool umh_elf_caps_limited(struct umh_elf_proc *proc)
+{
+	return proc->limit_caps;
 }
 
 /**
@@ -719,6 +750,7 @@ ssize_t umh_elf_pids(struct umh_elf_proc *proc, char *buf, size_t size)
  * umh_elf_gone() - whether every process of an ELF module is gone
  * @proc: a process started by umh_elf_spawn()
  *
+ * Context: Process context; takes @proc->lock.
  * Return: true once the main process has exited and no process of the
  * module is left.
  */
@@ -782,8 +814,9 @@ void umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout)
  * @proc: state set up by umh_elf_proc_init()
  *
  * Stops watching and waits for the event work: once this returns, the
- * @ended callback is not running and will not be called.  Not to be
- * called from the @ended callback.
+ * @ended callback is not running and will not be called.
+ *
+ * Context: Process context; sleeps.  Not from the @ended callback.
  */
 void umh_elf_quiesce(struct umh_elf_proc *proc)
 {
@@ -857,6 +890,7 @@ pid_t umh_elf_main_pid(struct umh_elf_proc *proc)
  * @buf: where to write "exit N" or "signal S"
  * @size: size of @buf
  *
+ * Context: Process context; takes @proc->lock.
  * Return: the length written, as scnprintf() returns it.
  */
 int umh_elf_describe_end(struct umh_elf_proc *proc, char *buf, size_t size)
@@ -878,7 +912,9 @@ int umh_elf_describe_end(struct umh_elf_proc *proc, char *buf, size_t size)
  * @buf: where to copy it, NUL-terminated
  * @size: size of @buf
  *
- * Return: the length copied.
+ * Context: Process context; takes @proc->lock.
+ * Return: the length copied, or -E2BIG if it was cut to fit (as
+ * strscpy() returns it).
  */
 ssize_t umh_elf_status(struct umh_elf_proc *proc, char *buf, size_t size)
 {

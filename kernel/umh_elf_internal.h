@@ -8,7 +8,7 @@
 #ifndef _KERNEL_UMH_ELF_INTERNAL_H
 #define _KERNEL_UMH_ELF_INTERNAL_H
 
-#include <linux/umh_elf.h>
+#include "umh_elf_proc.h"
 
 /* umh_elf.c: the sd_notify parser, fed by the notify file. */
 void umh_elf_notify_bytes(struct umh_elf_proc *proc, const char *buf,

@@ -40,24 +40,16 @@
  *	let every reader of /sys/kernel/debug/test_umh_elf/dstate go on, a file
  *	whose read() sleeps uninterruptibly (D state, deaf to SIGKILL) until
  *	then, or for at most a minute: what a process stuck in a driver
- *	looks like, for the tests of stopping a module that cannot die;
+ *	looks like, for the tests of stopping a module that cannot die.
  *
- * and, for the benchmark (make bench), which times the writes:
- *
- *   umd PATH COUNT
- *	COUNT times, run the executable PATH through the prior art,
- *	kernel/usermode_driver.c (umd_load_blob(), fork_usermode_driver(),
- *	wait for its exit, umd_cleanup_helper(), umd_unload_blob());
- *   hashcopy SIZE COUNT
- *	COUNT times, one SHA-256 pass and one copy over SIZE bytes: the least
- *	work a loader must do per byte of an image.
+ * The benchmark's kernel-side baselines are in a module of their own,
+ * tools/testing/selftests/umh_elf/bench/.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <crypto/sha2.h>
 #include <linux/completion.h>
 #include <linux/debugfs.h>
-#include <linux/kernel_read_file.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/kmod.h>
 #include <linux/kthread.h>
@@ -68,8 +60,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/umh_elf.h>
-#include <linux/usermode_driver.h>
-#include <linux/vmalloc.h>
 
 #define TEST_UMH_ELF_NAME_MAX	64
 #define TEST_UMH_ELF_THREADS	256
@@ -426,73 +416,10 @@ static int test_umh_elf_release(void)
 	return err;
 }
 
-static bool test_umh_elf_umd_exited(struct pid *pid)
-{
-	struct task_struct *task;
-
-	guard(rcu)();
-	task = pid_task(pid, PIDTYPE_PID);
-	return !task || (task->exit_state && !delay_group_leader(task));
-}
-
-/* One launch through usermode_driver.c, until the process has exited. */
-static int test_umh_elf_umd_once(const void *image, size_t len)
-{
-	struct umd_info info = { .driver_name = "umh_elf_umd" };
-	int err;
-
-	err = umd_load_blob(&info, image, len);
-	if (err)
-		return err;
-	err = fork_usermode_driver(&info);
-	if (!err) {
-		wait_event(info.tgid->wait_pidfd,
-			   test_umh_elf_umd_exited(info.tgid));
-		umd_cleanup_helper(&info);
-	}
-	umd_unload_blob(&info);
-	return err;
-}
-
-static int test_umh_elf_umd(const char *path, unsigned int count)
-{
-	void *image = NULL;
-	size_t size;
-	ssize_t len;
-	int err = 0;
-
-	len = kernel_read_file_from_path(path, 0, &image, INT_MAX, &size,
-					 READING_UNKNOWN);
-	if (len < 0)
-		return len;
-	while (count-- && !err)
-		err = test_umh_elf_umd_once(image, len);
-	vfree(image);
-	return err;
-}
-
-static int test_umh_elf_hashcopy(size_t size, unsigned int count)
-{
-	u8 digest[SHA256_DIGEST_SIZE];
-	void *src, *dst;
-
-	src = vzalloc(size);
-	dst = vmalloc(size);
-	if (src && dst) {
-		while (count--) {
-			sha256(src, size, digest);
-			memcpy(dst, src, size);
-		}
-	}
-	vfree(src);
-	vfree(dst);
-	return src && dst ? 0 : -ENOMEM;
-}
-
 static int test_umh_elf_command(char *cmd)
 {
 	struct test_umh_elf_job tmpl = { };
-	char name[TEST_UMH_ELF_NAME_MAX], path[128];
+	char name[TEST_UMH_ELF_NAME_MAX];
 	unsigned int threads, calls, size, timeout_ms;
 	struct elf_module *em;
 	int expect;
@@ -523,10 +450,6 @@ static int test_umh_elf_command(char *cmd)
 		return test_umh_elf_release();
 	if (!strcmp(cmd, "wake"))
 		return test_umh_elf_wake();
-	if (sscanf(cmd, "umd %127s %u", path, &calls) == 2)
-		return test_umh_elf_umd(path, calls);
-	if (sscanf(cmd, "hashcopy %u %u", &size, &calls) == 2)
-		return test_umh_elf_hashcopy(size, calls);
 	if (sscanf(cmd, "expect %63s %u %d", name, &threads, &expect) == 3 ||
 	    sscanf(cmd, "expect_each %63s %u %d", name, &threads,
 		   &expect) == 3) {

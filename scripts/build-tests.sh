@@ -6,7 +6,8 @@
 #     signed with the build's key, plus an unsigned copy and its SHA-256;
 #   - the regular test module, built against $KOUT and signed;
 #   - with UMH_ELF_BENCH set (make bench), the padded images the
-#     benchmark umh_elf_bench loads.
+#     benchmark umh_elf_bench loads, and its kernel module
+#     (bench/umh_elf_bench_helper.c).
 set -eu
 
 T="$OUT/tests"
@@ -19,9 +20,10 @@ CFLAGS="-O2 -Wall -Wextra -static"
 rm -rf "$T"
 mkdir -p "$T/extra" "$T/opt" "$T/kselftest"
 
-# The uapi headers of the test kernel, for <linux/elf_module.h>.
+# The uapi headers of the test kernel, for <linux/elf_module.h>, and the
+# helpers for module authors, <elfmod.h>.
 make -s -C "$SRC" O="$KOUT" headers >/dev/null
-CFLAGS="$CFLAGS -isystem $KOUT/usr/include"
+CFLAGS="$CFLAGS -isystem $KOUT/usr/include -I $SRC/tools/lib/elfmod"
 
 # The kselftests, through the selftests' own Makefile.
 make -s -C "$SRC/tools/testing/selftests/umh_elf" \
@@ -74,7 +76,7 @@ make -s -C "$KOUT" M="$T/kbuild" INSTALL_MOD_PATH="$T/modroot" \
 # as well is refused at build time, with a message saying why.
 mkdir -p "$T/kbuild-badname"
 printf 'elfmod-m += umh_elf_badname\n' > "$T/kbuild-badname/Kbuild"
-printf '%s\n' '#include <linux/elf_module.h>' 'ELF_MODULE_NAME("x");' \
+printf '%s\n' '#include <elfmod.h>' 'ELF_MODULE_NAME("x");' \
 	'int main(void) { return 0; }' > "$T/kbuild-badname/umh_elf_badname.c"
 if make -s -C "$KOUT" M="$T/kbuild-badname" modules \
 	> "$T/kbuild-badname/log" 2>&1; then
@@ -92,7 +94,7 @@ rm -rf "$T/kbuild-badname"
 # The tiny module: no libc, a few KiB.
 $CC -static -nostdlib -ffreestanding -O2 -fno-asynchronous-unwind-tables \
 	-fno-stack-protector -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
-	-Wall -Wextra -isystem "$KOUT/usr/include" \
+	-Wall -Wextra -isystem "$KOUT/usr/include" -I "$SRC/tools/lib/elfmod" \
 	-o "$T/opt/umh_elf_tiny.unsigned.ko" "$ST/tiny_module.c"
 cp "$T/opt/umh_elf_tiny.unsigned.ko" "$T/extra/umh_elf_tiny.ko"
 $SIGN "$T/extra/umh_elf_tiny.ko"
@@ -118,6 +120,11 @@ if [ -n "${UMH_ELF_BENCH:-}" ]; then
 	done
 	pad_image "$T/opt/umh_elf_test.unsigned.ko" \
 		"$T/opt/umh_elf_test_2m.unsigned.ko" 2
+	# The benchmark's kernel-side baselines, a module of their own.
+	rm -rf "$T/bench" && cp -r "$ST/bench" "$T/bench"
+	make -s -C "$KOUT" M="$T/bench" modules >/dev/null
+	cp "$T/bench/umh_elf_bench_helper.ko" "$T/extra/"
+	$SIGN "$T/extra/umh_elf_bench_helper.ko"
 fi
 
 # A key the kernel does not trust.

@@ -2,33 +2,19 @@
 /*
  * ELF modules: statically linked user-space executables loaded as modules.
  *
- * kernel/module/elf_umh.c is the loader side (validation, the module list,
- * sysfs, rmmod); kernel/umh_elf.c is the process side declared here: it
- * places a verified image in a sealed shmem file, runs it as a user-mode
- * helper connected to the kernel by its channel, and follows its processes
- * until they are gone.
+ * The in-kernel API: kernel code that hands work to an ELF module over
+ * its channel.  The loader (kernel/module/elf_umh.c) and the process side
+ * (kernel/umh_elf*.c) share kernel/umh_elf_proc.h.
  * See Documentation/admin-guide/elf-modules.rst.
  */
 #ifndef _LINUX_UMH_ELF_H
 #define _LINUX_UMH_ELF_H
 
-#include <linux/capability.h>
 #include <linux/err.h>
-#include <linux/mutex.h>
-#include <linux/ratelimit.h>
-#include <linux/spinlock.h>
 #include <linux/types.h>
-#include <linux/wait.h>
-#include <linux/workqueue.h>
 #include <uapi/linux/elf_module.h>
 
-struct cgroup;
 struct file;
-struct pid;
-struct task_struct;
-struct umh_elf_chan;
-struct umh_elf_notify;
-struct umh_elf_proc;
 
 /**
  * typedef umh_elf_event_fn - handler of the events an ELF module sends
@@ -42,136 +28,8 @@ struct umh_elf_proc;
  */
 typedef void (*umh_elf_event_fn)(void *data, const void *msg, size_t len);
 
-/* Longest STATUS= text kept for sysfs, and longest stderr line logged. */
-#define UMH_ELF_STATUS_MAX	128
-#define UMH_ELF_LINE_MAX	200
-
-/**
- * struct umh_elf_watch - a wait queue entry that kicks the event work
- * @entry: queued on @head (a pipe's read wait queue or a pid's exit queue)
- * @head: where @entry is queued, NULL when not armed
- * @proc: the process set it belongs to
- */
-struct umh_elf_watch {
-	struct wait_queue_entry entry;
-	wait_queue_head_t *head;
-	struct umh_elf_proc *proc;
-};
-
-/**
- * struct umh_elf_proc - the processes of one ELF module
- * @name: module name: argv[0], comm, and the prefix of its log lines
- * @ended: called from the event work once every process is gone
- * @caps: capability limit, applied when @limit_caps is set
- * @limit_caps: apply @caps to every capability set of the process, and
- *	run it as @uid instead of root (kernel/umh_elf_cred.c)
- * @uid: uid and gid of the process when @limit_caps is set
- * @uid_slot: 1 + the slot of @uid in the range of ELF modules, 0 if none
- * @pid: thread group of the main process
- * @task: main process, kept to read its exit status after it is reaped
- * @err: kernel end of the pipe on the process's fds 1 and 2 (non-blocking)
- * @ntf: the notify file on the process's fd 3 (kernel/umh_elf_notify.c)
- * @chan: the channel on the process's fd 4 (kernel/umh_elf_chan.c)
- * @cgrp: the module's cgroup: its processes (kernel/umh_elf_contain.c)
- * @events: the cgroup.events file of @cgrp
- * @watch_err: wakes @work when @err has data or lost its writers
- * @watch_events: wakes @work when @cgrp gains or loses its last member
- * @watch_exit: wakes @work when the main process has exited
- * @work: reads @err, follows the main process, stops a module that broke
- *	its channel; one instance
- *	runs at a time (the workqueue guarantees it), so the line buffers
- *	below are touched by it alone
- * @wq: woken whenever @ready, @exited or @gone changes
- * @lock: protects @ready, @exited, @exit_status, @notify_errno, @gone and
- *	@status; the event work and the notify file write them, waiters and
- *	sysfs read them
- * @ready: READY=1 was received
- * @exited: the main process has exited; @exit_status is its wait status
- * @exit_status: wait status of the main process (as waitpid() reports it)
- * @notify_errno: the last valid ERRNO= value, 0 if none
- * @gone: @exited and no process is left in @cgrp: nothing of it runs
- * @status: the last STATUS= line
- * @errline: partial stderr line (event work only)
- * @errlen: bytes in @errline
- * @ntfline: partial notify line (under the lock of @ntf)
- * @ntflen: bytes in @ntfline
- * @ratelimit: limits the stderr lines logged
- */
-struct umh_elf_proc {
-	const char *name;
-	void (*ended)(struct umh_elf_proc *proc);
-	kernel_cap_t caps;
-	bool limit_caps;
-	unsigned int uid;
-	unsigned int uid_slot;
-
-	struct pid *pid;
-	struct task_struct *task;
-	struct file *err;
-	struct umh_elf_notify *ntf;
-	struct umh_elf_chan *chan;
-	struct cgroup *cgrp;
-	struct file *events;
-
-	struct umh_elf_watch watch_err;
-	struct umh_elf_watch watch_events;
-	struct umh_elf_watch watch_exit;
-	struct work_struct work;
-	wait_queue_head_t wq;
-
-	spinlock_t lock;		/* see @lock above */
-	bool ready;
-	bool exited;
-	int exit_status;
-	int notify_errno;
-	bool gone;
-	char status[UMH_ELF_STATUS_MAX];
-
-	char errline[UMH_ELF_LINE_MAX];
-	size_t errlen;
-	char ntfline[UMH_ELF_STATUS_MAX + 16];
-	size_t ntflen;
-	struct ratelimit_state ratelimit;
-};
-
 /*
- * What umh_elf_wait_outcome() and umh_elf_result() return besides a
- * negative errno: the module runs on (it said READY=1, or its main
- * process exited 0 while other processes of it remain), or it ran to
- * completion with status 0.
- */
-#define UMH_ELF_RUNNING	1
-#define UMH_ELF_DONE	0
-
-void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
-		       void (*ended)(struct umh_elf_proc *proc));
-int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
-		  char **argv);
-int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout,
-			 bool killable);
-int umh_elf_result(struct umh_elf_proc *proc);
-void umh_elf_signal(struct umh_elf_proc *proc, int sig);
-bool umh_elf_gone(struct umh_elf_proc *proc);
-bool umh_elf_dead(struct umh_elf_proc *proc);
-ssize_t umh_elf_pids(struct umh_elf_proc *proc, char *buf, size_t size);
-void umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout);
-void umh_elf_quiesce(struct umh_elf_proc *proc);
-void umh_elf_release(struct umh_elf_proc *proc);
-ssize_t umh_elf_chan_call(struct umh_elf_proc *proc, const void *req,
-			  size_t req_len, struct file **files,
-			  unsigned int nr_files, void *reply, size_t reply_size,
-			  unsigned long timeout);
-int umh_elf_chan_set_handler(struct umh_elf_proc *proc, umh_elf_event_fn fn,
-			     void *data);
-void umh_elf_chan_dropped(struct umh_elf_proc *proc, unsigned long *replies,
-			  unsigned long *events);
-pid_t umh_elf_pid(struct umh_elf_proc *proc);
-pid_t umh_elf_main_pid(struct umh_elf_proc *proc);
-int umh_elf_describe_end(struct umh_elf_proc *proc, char *buf, size_t size);
-ssize_t umh_elf_status(struct umh_elf_proc *proc, char *buf, size_t size);
-
-/*
- * The in-kernel API: kernel code that hands work to an ELF module.
+ * Use:
  *
  *	struct elf_module *em = umh_elf_get("mymod");
  *

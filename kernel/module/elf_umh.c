@@ -35,6 +35,7 @@
 #include <linux/uaccess.h>
 #include <linux/umh_elf.h>
 #include <linux/workqueue.h>
+#include "../umh_elf_proc.h"
 #include "internal.h"
 
 #undef MODULE_PARAM_PREFIX
@@ -644,7 +645,7 @@ static int elf_umh_start(struct elf_module *em, const struct load_info *info)
 		pr_err("elf-module %s: exec failed: %d\n", em->mod.name, err);
 		return err;
 	}
-	if (!em->proc.limit_caps)
+	if (!umh_elf_caps_limited(&em->proc))
 		pr_notice("elf-module %s: no capabilities= limit: full user-mode-helper capability set\n",
 			  em->mod.name);
 	pr_info("elf-module %s: started pid %d, sha256 %*phN, %s, by %s[%d]\n",
@@ -779,11 +780,12 @@ static int elf_umh_prepare(struct elf_module *em, const struct elf_umh_image *im
 	INIT_WORK(&em->reap, elf_umh_reap);
 	kref_init(&em->kref);
 	if (img->capabilities) {
+		kernel_cap_t caps;
 		int err = elf_umh_parse_caps(em->mod.name, img->capabilities,
-					     &em->proc.caps);
+					     &caps);
 		if (err)
 			return err;
-		em->proc.limit_caps = true;
+		umh_elf_limit_caps(&em->proc, &caps);
 	}
 	em->mod.args = strndup_user(uargs, ELF_UMH_ARGS_MAX);
 	if (IS_ERR(em->mod.args)) {
@@ -937,6 +939,8 @@ static struct elf_module *elf_umh_find_get(const char *name)
  * Return: the module, to pass to umh_elf_call() and umh_elf_put(), or
  * ERR_PTR(-ENOENT) if there is no such ELF module (or it would not load),
  * or another ERR_PTR() from request_module().
+ *
+ * Context: Process context; sleeps, up to the ready timeout of a load.
  */
 struct elf_module *umh_elf_get(const char *name)
 {
@@ -975,6 +979,11 @@ EXPORT_SYMBOL_GPL(umh_elf_find);
 /**
  * umh_elf_put() - drop a reference taken by umh_elf_get()
  * @em: the module
+ *
+ * Dropping the last reference, once the module has stopped, frees it:
+ * that waits for the module's work item and closes its files.
+ *
+ * Context: Process context; may sleep.
  */
 void umh_elf_put(struct elf_module *em)
 {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <linux/elf_module.h>
+#include <elfmod.h>
 
 ELF_MODULE_DESCRIPTION("Sample forking daemon ELF module");
 ELF_MODULE_LICENSE("GPL");

@@ -5,7 +5,7 @@
  * code gets it with umh_elf_get("umh_sample_echo"), which loads it on
  * demand.
  */
-#include <linux/elf_module.h>
+#include <elfmod.h>
 
 ELF_MODULE_DESCRIPTION("Sample echo server for the in-kernel channel");
 ELF_MODULE_LICENSE("GPL");

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include <linux/elf_module.h>
+#include <elfmod.h>
 
 #include "edu.h"
 

@@ -7,7 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <time.h>
-#include <linux/elf_module.h>
+#include <elfmod.h>
 
 ELF_MODULE_DESCRIPTION("Sample long-running ELF module");
 ELF_MODULE_LICENSE("GPL");

@@ -23,6 +23,9 @@ fi
 if ! /sbin/modprobe test_umh_elf; then
 	echo "BENCHNOTE,modprobe test_umh_elf failed: the rows that need the test driver are missing"
 fi
+if ! /sbin/modprobe umh_elf_bench_helper; then
+	echo "BENCHNOTE,modprobe umh_elf_bench_helper failed: the hash+copy baseline is missing"
+fi
 
 # shellcheck disable=SC2086
 {
@@ -31,7 +34,7 @@ fi
 } | tee $out
 rc=$(cat /tmp/bench.rc 2>/dev/null)
 [ "$rc" = 0 ] || echo "BENCHNOTE,umh_elf_bench exited with status ${rc:-unknown}"
-/sbin/rmmod test_umh_elf 2>/dev/null
+/sbin/rmmod test_umh_elf umh_elf_bench_helper 2>/dev/null
 
 echo
 echo "ELF modules benchmark (medians; ratio = value / baseline, lower is better)"

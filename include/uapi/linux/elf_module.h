@@ -1,18 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * ELF modules: what the kernel and an ELF module (a user-space program
- * loaded as a module) agree on, and, for the module's side, the macros
- * that declare its .modinfo and the helpers that talk to the kernel:
- *
- *	#include <linux/elf_module.h>
- *
- *	ELF_MODULE_DESCRIPTION("says hello");
- *	ELF_MODULE_LICENSE("GPL");
- *
- *	int main(void) { ...; elf_module_ready(); for (;;) pause(); }
- *
- * Kbuild builds hello.ko from hello.c with "elfmod-m += hello" next to
- * obj-m, and names it after the file.  See
+ * loaded as a module) agree on: its fds, the notify lines, and the
+ * messages and ioctl of the channel to kernel code.  Types and constants
+ * only: the .modinfo macros and the helpers for module authors are in
+ * tools/lib/elfmod/elfmod.h, which Kbuild adds to elfmod-m builds.  See
  * Documentation/admin-guide/elf-modules.rst.
  */
 #ifndef _UAPI_LINUX_ELF_MODULE_H
@@ -99,145 +91,5 @@ struct elf_module_recv {
 #define ELF_MODULE_RECV_NONBLOCK	2	/* EAGAIN rather than wait */
 
 #define ELF_MODULE_IOC_RECV	_IOWR(0xE1, 0x01, struct elf_module_recv)
-
-#ifndef __KERNEL__
-#include <errno.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/uio.h>
-#include <unistd.h>
-
-#define __ELF_MODULE_CAT2(a, b)	a##b
-#define __ELF_MODULE_CAT(a, b)	__ELF_MODULE_CAT2(a, b)
-
-/* One NUL-terminated "tag=value" string in .modinfo, as modules have. */
-#define ELF_MODULE_INFO(tag, value)					\
-	static const char __ELF_MODULE_CAT(__elf_modinfo_, __COUNTER__)[] \
-	__attribute__((used, section(".modinfo"), aligned(1))) =	\
-		#tag "=" value
-
-/* Kbuild (elfmod-m) writes the name itself: for builds without Kbuild. */
-#define ELF_MODULE_NAME(n)		ELF_MODULE_INFO(name, n)
-#define ELF_MODULE_ALIAS(a)		ELF_MODULE_INFO(alias, a)
-#define ELF_MODULE_DESCRIPTION(d)	ELF_MODULE_INFO(description, d)
-#define ELF_MODULE_LICENSE(l)		ELF_MODULE_INFO(license, l)
-#define ELF_MODULE_AUTHOR(a)		ELF_MODULE_INFO(author, a)
-#define ELF_MODULE_VERSION(v)		ELF_MODULE_INFO(version, v)
-/* Comma-separated capability names, e.g. "cap_net_admin,cap_sys_time". */
-#define ELF_MODULE_CAPABILITIES(c)	ELF_MODULE_INFO(capabilities, c)
-
-/* Write all of @len bytes to @fd; 0, or -1 with errno set. */
-static inline int elf_module_write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = (const char *)buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Send one notify line, e.g. "STATUS=serving\n". */
-static inline int elf_module_notify(const char *line)
-{
-	return elf_module_write_all(ELF_MODULE_NOTIFY_FD, line, strlen(line));
-}
-
-/* Tell the kernel the module is ready: its load call returns 0. */
-static inline int elf_module_ready(void)
-{
-	return elf_module_notify("READY=1\n");
-}
-
-/*
- * The channel: receive the next message into @msg, which has room for
- * @size bytes (header and payload), and the files it carries into @fds
- * (room for ELF_MODULE_FDS_MAX, or NULL: then they are closed at once).
- * Returns the payload length; -1 with errno 0 once the kernel closed the
- * channel, or with errno set on error.
- */
-static inline long elf_module_recv(struct elf_module_msg_hdr *msg,
-				   size_t size, int *fds)
-{
-	struct elf_module_recv r;
-	long n;
-	int i;
-
-	memset(&r, 0, sizeof(r));
-	r.buf = (__u64)(unsigned long)msg;
-	r.size = (__u32)size;
-	do {
-		n = ioctl(ELF_MODULE_CHANNEL_FD, ELF_MODULE_IOC_RECV, &r);
-	} while (n < 0 && errno == EINTR);
-	if (n <= 0) {
-		if (n == 0)
-			errno = 0;
-		return -1;
-	}
-	for (i = 0; i < msg->nfds && i < ELF_MODULE_FDS_MAX; i++) {
-		if (fds)
-			fds[i] = r.fds[i];
-		else
-			close(r.fds[i]);
-	}
-	return (long)msg->len;
-}
-
-/* Send one message of @type with @id and @len bytes of payload. */
-static inline int elf_module_send(__u16 type, __u64 id, const void *buf,
-				  size_t len)
-{
-	struct elf_module_msg_hdr hdr;
-	struct iovec iov[2];
-	ssize_t n;
-
-	if (len > ELF_MODULE_MSG_MAX) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.id = id;
-	hdr.len = (__u32)len;
-	hdr.type = type;
-	iov[0].iov_base = &hdr;
-	iov[0].iov_len = sizeof(hdr);
-	iov[1].iov_base = (void *)buf;
-	iov[1].iov_len = len;
-	do {
-		n = writev(ELF_MODULE_CHANNEL_FD, iov, 2);
-	} while (n < 0 && errno == EINTR);
-	return n < 0 ? -1 : 0;
-}
-
-/* Answer the request @req with @len bytes of payload. */
-static inline int elf_module_reply(const struct elf_module_msg_hdr *req,
-				   const void *buf, size_t len)
-{
-	return elf_module_send(ELF_MODULE_MSG_REPLY, req->id, buf, len);
-}
-
-/* Fail the request @req: the kernel caller gets -@err (1 to 4095). */
-static inline int elf_module_reply_error(const struct elf_module_msg_hdr *req,
-					 int err)
-{
-	__s32 e = err;
-
-	return elf_module_send(ELF_MODULE_MSG_ERROR, req->id, &e, sizeof(e));
-}
-
-/* Send an event, for the handler the kernel user registered. */
-static inline int elf_module_event(const void *buf, size_t len)
-{
-	return elf_module_send(ELF_MODULE_MSG_EVENT, 0, buf, len);
-}
-#endif /* !__KERNEL__ */
 
 #endif /* _UAPI_LINUX_ELF_MODULE_H */

@@ -73,7 +73,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/elf_module.h>
+#include <elfmod.h>
 
 #ifndef MODNAME
 #define MODNAME "umh_elf_test"

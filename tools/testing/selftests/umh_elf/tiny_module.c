@@ -4,7 +4,7 @@
  * selftests fuzz mutated copies of it and the benchmark measures the fixed
  * cost of a launch with it.  x86-64 only.
  */
-#include <linux/elf_module.h>
+#include <elfmod.h>
 
 ELF_MODULE_NAME("umh_elf_tiny");
 ELF_MODULE_DESCRIPTION("Smallest ELF module: exits 0");

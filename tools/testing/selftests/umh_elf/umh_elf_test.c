@@ -684,7 +684,7 @@ TEST_F_TIMEOUT(umh_elf, kmod_tools, TEST_TIMEOUT)
  */
 TEST_F_TIMEOUT(umh_elf, samples_work, TEST_TIMEOUT)
 {
-	char buf[128];
+	char out[512], buf[128];
 
 	EXPECT_EQ(0, run(MODPROBE, "umh_sample_oneshot", "count=2"));
 	EXPECT_TRUE(kmsg_wait(&self->log, "umh_sample_oneshot: job step 2 of 2"));
@@ -692,6 +692,10 @@ TEST_F_TIMEOUT(umh_elf, samples_work, TEST_TIMEOUT)
 	EXPECT_NE(0, run_quiet(MODPROBE, "umh_sample_oneshot", "count=x"));
 	EXPECT_TRUE(kmsg_wait(&self->log,
 			      "elf-module umh_sample_oneshot: stopped (exit 22)"));
+	/* ELF_MODULE_PARM() of <elfmod.h> gives modinfo its parm: line. */
+	EXPECT_EQ(0, run_out(out, MODINFO, "-F", "parm", "umh_sample_oneshot"));
+	EXPECT_TRUE(has_line(out, "count:steps to log, 0 to 100 (default 1)"))
+		TH_LOG("modinfo -F parm said:\n%s", out);
 
 	ASSERT_EQ(0, run(MODPROBE, "umh_sample_service"));
 	EXPECT_TRUE(module_listed("umh_sample_service"));

@@ -5,7 +5,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
-#include <linux/elf_module.h>
+#include <elfmod.h>
 
 ELF_MODULE_ALIAS("umh-elf-kbuild-alias");
 ELF_MODULE_DESCRIPTION("ELF module built with elfmod-m");

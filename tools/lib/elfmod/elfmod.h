@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * elfmod.h - helpers for the authors of ELF modules
+ *
+ * An ELF module is a user-space program loaded as a kernel module (see
+ * Documentation/admin-guide/elf-modules.rst).  What the kernel and the
+ * program agree on, the fds, notify lines and the channel's messages, is
+ * in the uapi header <linux/elf_module.h>.  This header adds, for the
+ * program's side, the macros that declare its .modinfo and small helpers
+ * for readiness, STATUS lines, parameters and the channel:
+ *
+ *	#include <elfmod.h>
+ *
+ *	ELF_MODULE_DESCRIPTION("says hello");
+ *	ELF_MODULE_LICENSE("GPL");
+ *
+ *	int main(void) { ...; elf_module_ready(); for (;;) pause(); }
+ *
+ * Kbuild puts this folder on the include path of every elfmod-m build.
+ * It needs the C library's headers only: the helpers are static inline,
+ * so a program without libc that uses only the macros links nothing.
+ */
+#ifndef __ELFMOD_H
+#define __ELFMOD_H
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <linux/elf_module.h>
+
+#define __ELF_MODULE_CAT2(a, b)	a##b
+#define __ELF_MODULE_CAT(a, b)	__ELF_MODULE_CAT2(a, b)
+/* User space has no __used, __section() or __aligned() of its own. */
+#define __ELF_MODULE_ATTRS(...)	__attribute__((__VA_ARGS__))
+
+/*
+ * One NUL-terminated "tag=value" string in .modinfo, as __MODULE_INFO()
+ * writes it for a module.
+ */
+#define ELF_MODULE_INFO(tag, value)					\
+	static const char __ELF_MODULE_CAT(__elf_modinfo_, __COUNTER__)[] \
+	__ELF_MODULE_ATTRS(used, section(".modinfo"), aligned(1)) =	\
+		#tag "=" value
+
+/* Kbuild (elfmod-m) writes the name itself: for builds without Kbuild. */
+#define ELF_MODULE_NAME(n)		ELF_MODULE_INFO(name, n)
+#define ELF_MODULE_ALIAS(a)		ELF_MODULE_INFO(alias, a)
+#define ELF_MODULE_DESCRIPTION(d)	ELF_MODULE_INFO(description, d)
+#define ELF_MODULE_LICENSE(l)		ELF_MODULE_INFO(license, l)
+#define ELF_MODULE_AUTHOR(a)		ELF_MODULE_INFO(author, a)
+#define ELF_MODULE_VERSION(v)		ELF_MODULE_INFO(version, v)
+/* Comma-separated capability names, e.g. "cap_net_admin,cap_sys_time". */
+#define ELF_MODULE_CAPABILITIES(c)	ELF_MODULE_INFO(capabilities, c)
+/*
+ * A parameter's description, shown by modinfo as "parm: NAME:DESC", as
+ * MODULE_PARM_DESC() does for a module: ELF_MODULE_PARM(count, "how many").
+ */
+#define ELF_MODULE_PARM(name, desc)	ELF_MODULE_INFO(parm, #name ":" desc)
+
+/* Write all of @len bytes to @fd; 0, or -1 with errno set. */
+static inline int elf_module_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = (const char *)buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Send one notify line, e.g. "STATUS=serving\n". */
+static inline int elf_module_notify(const char *line)
+{
+	return elf_module_write_all(ELF_MODULE_NOTIFY_FD, line, strlen(line));
+}
+
+/* Tell the kernel the module is ready: its load call returns 0. */
+static inline int elf_module_ready(void)
+{
+	return elf_module_notify(ELF_MODULE_NOTIFY_READY "\n");
+}
+
+/*
+ * Parameters: modprobe's "NAME key=value flag" reaches the program as
+ * argv[1] "key=value" and argv[2] "flag".  The value of the last argument
+ * naming @key ("" for a bare "key"), or NULL if none does.
+ */
+static inline const char *elf_module_param(int argc, char *const argv[],
+					   const char *key)
+{
+	size_t n = strlen(key);
+	const char *val = NULL;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strncmp(argv[i], key, n))
+			continue;
+		if (argv[i][n] == '=')
+			val = argv[i] + n + 1;
+		else if (!argv[i][n])
+			val = "";
+	}
+	return val;
+}
+
+/*
+ * The value of @key as a number (decimal, 0x hex or 0 octal) in *@val,
+ * left alone if @key is not given.  0, or -1 with errno EINVAL if the
+ * value is not a number, ERANGE if it does not fit a long.
+ */
+static inline int elf_module_param_long(int argc, char *const argv[],
+					const char *key, long *val)
+{
+	const char *s = elf_module_param(argc, argv, key);
+	char *end;
+	long v;
+
+	if (!s)
+		return 0;
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno)
+		return -1;
+	if (!*s || *end) {
+		errno = EINVAL;
+		return -1;
+	}
+	*val = v;
+	return 0;
+}
+
+/*
+ * The channel: receive the next message into @msg, which has room for
+ * @size bytes (header and payload), and the files it carries into @fds
+ * (room for ELF_MODULE_FDS_MAX, or NULL: then they are closed at once).
+ * Returns the payload length; -1 with errno 0 once the kernel closed the
+ * channel, or with errno set on error.
+ */
+static inline long elf_module_recv(struct elf_module_msg_hdr *msg,
+				   size_t size, int *fds)
+{
+	struct elf_module_recv r;
+	long n;
+	int i;
+
+	memset(&r, 0, sizeof(r));
+	r.buf = (__u64)(unsigned long)msg;
+	r.size = (__u32)size;
+	do {
+		n = ioctl(ELF_MODULE_CHANNEL_FD, ELF_MODULE_IOC_RECV, &r);
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		if (n == 0)
+			errno = 0;
+		return -1;
+	}
+	for (i = 0; i < msg->nfds && i < ELF_MODULE_FDS_MAX; i++) {
+		if (fds)
+			fds[i] = r.fds[i];
+		else
+			close(r.fds[i]);
+	}
+	return (long)msg->len;
+}
+
+/* Send one message of @type with @id and @len bytes of payload. */
+static inline int elf_module_send(__u16 type, __u64 id, const void *buf,
+				  size_t len)
+{
+	struct elf_module_msg_hdr hdr;
+	struct iovec iov[2];
+	ssize_t n;
+
+	if (len > ELF_MODULE_MSG_MAX) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.id = id;
+	hdr.len = (__u32)len;
+	hdr.type = type;
+	iov[0].iov_base = &hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = (void *)buf;
+	iov[1].iov_len = len;
+	do {
+		n = writev(ELF_MODULE_CHANNEL_FD, iov, 2);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -1 : 0;
+}
+
+/* Answer the request @req with @len bytes of payload. */
+static inline int elf_module_reply(const struct elf_module_msg_hdr *req,
+				   const void *buf, size_t len)
+{
+	return elf_module_send(ELF_MODULE_MSG_REPLY, req->id, buf, len);
+}
+
+/* Fail the request @req: the kernel caller gets -@err (1 to 4095). */
+static inline int elf_module_reply_error(const struct elf_module_msg_hdr *req,
+					 int err)
+{
+	__s32 e = err;
+
+	return elf_module_send(ELF_MODULE_MSG_ERROR, req->id, &e, sizeof(e));
+}
+
+/* Send an event, for the handler the kernel user registered. */
+static inline int elf_module_event(const void *buf, size_t len)
+{
+	return elf_module_send(ELF_MODULE_MSG_EVENT, 0, buf, len);
+}
+
+#endif /* __ELFMOD_H */
