@@ -61,6 +61,31 @@ if [ -d "$T" ]; then
 fi
 depmod -b "$R" "$KREL"
 
+# modprobe.d as on a real system: Debian kmod's aliases.conf, lines that
+# distributions and admins commonly write, and the lines the kmod tests
+# resolve (umh_elf_kmod_test.c).  None of them may make request_module()
+# warn at boot or under the tests (scripts/check.sh fails on that).
+mkdir -p "$R/lib/modprobe.d" "$R/etc/modprobe.d"
+cp /lib/modprobe.d/aliases.conf "$R/lib/modprobe.d/"
+cat > "$R/etc/modprobe.d/real-world.conf" <<'EOF'
+# Common lines of distributions' and admins' modprobe.d files.
+blacklist pcspkr
+blacklist floppy
+alias char-major-10-175 agpgart
+alias net-pf-10 ipv6
+alias block-major-7-* loop
+options loop max_loop=8
+install cramfs /bin/false
+install usb-storage /sbin/modprobe --ignore-install usb-storage $CMDLINE_OPTS
+EOF
+cat > "$R/etc/modprobe.d/umh_elf_kmod.conf" <<'EOF'
+# Names the kmod tests request: each loads a module under another name.
+alias umh_elf_conf_alias umh_elf_regular
+alias umh_elf_conf_echo umh_elf_echo
+install umh_elf_conf_install /sbin/modprobe --ignore-install umh_elf_regular && /bin/true
+install umh_elf_conf_gone /sbin/modprobe --ignore-install umh_elf_regular && /sbin/rmmod umh_elf_regular
+EOF
+
 cp "$TOP/scripts/guest/init" "$R/init"
 cp "$TOP/scripts/guest/"*.sh "$R/opt/umh_elf/" 2>/dev/null || true
 chmod +x "$R/init" "$R"/opt/umh_elf/*.sh 2>/dev/null || true

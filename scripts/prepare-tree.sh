@@ -43,8 +43,10 @@ for f in "$repo"/scripts/Makefile.*; do
 	cp "$f" "$stage/scripts/"
 done
 
-# 2. The patches, applied in order to pristine copies of the files they touch.
-for p in "$repo"/patches/*.patch "$repo"/MAINTAINERS.patch; do
+# 2. The patches, applied in order to pristine copies of the files they touch:
+# first the request_module() series (patches/kmod/), which applies to the
+# pristine tree alone, then the ELF module series on top of it.
+for p in "$repo"/patches/kmod/*.patch "$repo"/patches/*.patch "$repo"/MAINTAINERS.patch; do
 	[ -f "$p" ] || continue
 	for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p"); do
 		[ -e "$stage/$f" ] && continue

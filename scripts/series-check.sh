@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# make series-check: the series is bisectable.  Apply out/series/*.patch one
-# at a time to a copy of the pristine tree and build the test kernel (with
-# the selftests' config) after each; then check that the last step gives
-# exactly the tree make kernel builds.
+# make series-check: both series are bisectable.  Apply the request_module()
+# series (out/series/kmod/), then the ELF modules series on top of it
+# (out/series/elf-modules/), one patch at a time to a copy of the pristine
+# tree, and build the test kernel (with the selftests' config) after each;
+# then check that the last step gives exactly the tree make kernel builds.
+# SERIES_CHECK_ONLY=kmod stops after the request_module() series.
 set -eu
 
 T="$BUILD/series-check"
@@ -21,9 +23,12 @@ build() {
 
 echo "  BUILD   pristine"
 build
-for p in "$OUT"/series/0*.patch; do
+patches="$OUT/series/kmod/0*.patch"
+[ "${SERIES_CHECK_ONLY:-}" = kmod ] || patches="$patches $OUT/series/elf-modules/0*.patch"
+# shellcheck disable=SC2086
+for p in $patches; do
 	case "$p" in *0000-cover-letter.patch) continue ;; esac
-	echo "  APPLY   $(basename "$p")"
+	echo "  APPLY   $(basename "$(dirname "$p")")/$(basename "$p")"
 	# patch writes a new file for each one it changes: the hard links to
 	# the pristine tree are never written through.
 	patch -s -p1 -d "$T" --no-backup-if-mismatch < "$p"
@@ -31,6 +36,10 @@ for p in "$OUT"/series/0*.patch; do
 	build
 done
 
+if [ "${SERIES_CHECK_ONLY:-}" = kmod ]; then
+	echo "  OK      every step of the request_module() series builds"
+	exit 0
+fi
 bad=0
 for f in $(cd "$TOP" && git ls-files kernel include lib samples tools Documentation "scripts/Makefile.*"); do
 	if ! cmp -s "$T/$f" "$SRC/$f"; then

@@ -1,9 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# make series: the patch series as `git format-patch` output under
-# out/series/, against the pristine tree, one commit per series/NN-*.txt,
-# then checkpatch --strict on every patch.  The result must apply with
-# `git am` on the pristine tree and give the tree `make kernel` builds.
+# make series: two patch series as `git format-patch` output, one commit
+# per NN-*.txt, then checkpatch --strict on every patch:
+#   out/series/kmod/         series/kmod/*.txt, request_module(), against
+#                            the pristine tree;
+#   out/series/elf-modules/  series/*.txt, the ELF modules, on top of it.
+# Applied in that order with `git am` on the pristine tree, they give the
+# tree `make kernel` builds.
 set -eu
 # series/NN-*.txt and NNx-*.txt (03a-, 03b-: after 03-), in byte order.
 export LC_ALL=C
@@ -11,7 +14,8 @@ export LC_ALL=C
 S="$BUILD/series"
 O="$OUT/series"
 rm -rf "$S" "$O"
-mkdir -p "$S" "$O"
+mkdir -p "$S" "$O/kmod" "$O/elf-modules"
+SERIES="$TOP/series/kmod $TOP/series"
 
 field() { sed -n "s/^$1: *//p" "$2" | head -1; }
 body() { awk 'f { print } /^Files:/ { f = 1 }' "$1" | sed '1{/^$/d}'; }
@@ -19,7 +23,7 @@ body() { awk 'f { print } /^Files:/ { f = 1 }' "$1" | sed '1{/^$/d}'; }
 # The base: pristine copies of every file the series changes (a patch may
 # also change a file that an earlier patch of the series adds).
 files="MAINTAINERS"
-for t in "$TOP"/series/[0-9][1-9]*-*.txt; do
+for t in "$TOP"/series/kmod/[0-9][1-9]*-*.txt "$TOP"/series/[0-9][1-9]*-*.txt; do
 	for p in $(field Patches "$t"); do
 		files="$files $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$TOP/$p")"
 	done
@@ -61,31 +65,31 @@ open("MAINTAINERS", "w").write(text)
 PY
 }
 
+# commit_series DIR: one commit per DIR/NN-*.txt.
 added=""
-for t in "$TOP"/series/[0-9][1-9]*-*.txt; do
-	for p in $(field Patches "$t"); do
-		git apply "$TOP/$p"
+commit_series() {
+	for t in "$1"/[0-9][1-9]*-*.txt; do
+		for p in $(field Patches "$t"); do
+			git apply "$TOP/$p"
+		done
+		for f in $(field Files "$t"); do
+			mkdir -p "$(dirname "$f")"
+			cp "$TOP/$f" "$f"
+			added="$added $f"
+		done
+		# shellcheck disable=SC2086
+		[ -f MAINTAINERS ] && maintainers $added
+		git add -A
+		printf '%s\n\n%s\n\n%s\n' "$(field Subject "$t")" "$(body "$t")" "$sob" |
+			git commit -q -F -
 	done
-	for f in $(field Files "$t"); do
-		mkdir -p "$(dirname "$f")"
-		cp "$TOP/$f" "$f"
-		added="$added $f"
-	done
-	# shellcheck disable=SC2086
-	[ -f MAINTAINERS ] && maintainers $added
-	git add -A
-	printf '%s\n\n%s\n\n%s\n' "$(field Subject "$t")" "$(body "$t")" "$sob" |
-		git commit -q -F -
-done
+}
 
-git format-patch -q --cover-letter -o "$O" HEAD~$(git rev-list --count HEAD~1)..HEAD 2>/dev/null ||
-	git format-patch -q --cover-letter -o "$O" --root HEAD
-# The base commit is not part of the series.
-rm -f "$O"/0001-base-pristine-*.patch
-
-# The cover letter's subject and text.
-cover=$(ls "$O"/0000-cover-letter.patch)
-python3 - "$cover" "$TOP/series/00-cover-letter.txt" <<'PY'
+# format_series RANGE OUTDIR COVER: the commits of RANGE as patches, with
+# COVER's subject and text in the cover letter.
+format_series() {
+	git format-patch -q --cover-letter -o "$2" "$1"
+	python3 - "$2/0000-cover-letter.patch" "$3" <<'PY'
 import re, sys
 cover, text = sys.argv[1], open(sys.argv[2]).read()
 subject, _, blurb = text.partition("\n\n")
@@ -95,11 +99,19 @@ s = s.replace("*** SUBJECT HERE ***", subject)
 s = s.replace("*** BLURB HERE ***", blurb.strip())
 open(cover, "w").write(s)
 PY
-echo "  SERIES  $O ($(ls "$O" | wc -l) files)"
+	echo "  SERIES  $2 ($(ls "$2" | wc -l) files)"
+}
+
+base=$(git rev-parse HEAD)
+commit_series "$TOP/series/kmod"
+kmod=$(git rev-parse HEAD)
+commit_series "$TOP/series"
+format_series "$base..$kmod" "$O/kmod" "$TOP/series/kmod/00-cover-letter.txt"
+format_series "$kmod..HEAD" "$O/elf-modules" "$TOP/series/00-cover-letter.txt"
 
 # checkpatch, from within the full tree so that it knows its identifiers.
 bad=0
-for p in "$O"/*.patch; do
+for p in "$O"/*/*.patch; do
 	case "$p" in *0000-cover-letter.patch) continue ;; esac
 	res=$(cd "$SRC" && ./scripts/checkpatch.pl --strict --quiet "$p" 2>&1 || true)
 	if [ -n "$res" ]; then
@@ -111,7 +123,7 @@ done
 [ "$bad" = 0 ] && echo "  CHECK   checkpatch --strict: clean"
 
 # The series gives exactly the tree make kernel builds.
-for f in $(git diff --name-only HEAD~$(($(git rev-list --count HEAD) - 1)) HEAD); do
+for f in $(git diff --name-only "$base" HEAD); do
 	if ! cmp -s "$f" "$SRC/$f"; then
 		echo "series: $f differs from $SRC/$f" >&2
 		bad=1

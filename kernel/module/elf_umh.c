@@ -123,6 +123,8 @@ struct elf_umh_image {
 	const char *name;
 	const char *version;
 	const char *capabilities;
+	const char *modinfo;
+	unsigned long modinfo_size;
 };
 
 #ifdef CONFIG_KALLSYMS
@@ -316,6 +318,10 @@ static int elf_umh_check_image(const struct load_info *info,
 		err = elf_umh_find_modinfo(hdr, info->len, &modinfo, &size);
 	if (!err)
 		err = elf_umh_parse_modinfo(modinfo, size, img);
+	if (!err) {
+		img->modinfo = modinfo;
+		img->modinfo_size = size;
+	}
 	return err;
 }
 
@@ -420,14 +426,11 @@ static char **elf_umh_build_argv(char *name, char *args)
 	return argv;
 }
 
-/* A built-in module with parameters owns /sys/module/@name already. */
+/* The name of a built-in module, or of built-in code in /sys/module. */
 static int elf_umh_check_builtin(const char *name)
 {
-	struct kobject *kobj = kset_find_obj(module_kset, name);
-
-	if (!kobj)
+	if (!module_builtin_name(name))
 		return 0;
-	kobject_put(kobj);
 	pr_err("elf-module %s: rejected: name taken by a built-in module\n",
 	       name);
 	return -EEXIST;
@@ -436,17 +439,21 @@ static int elf_umh_check_builtin(const char *name)
 static struct elf_module *elf_umh_alloc(const struct elf_umh_image *img)
 {
 	struct elf_module *em;
+	const char *aliases;
 
 	em = kzalloc(sizeof(*em), GFP_KERNEL);
 	if (!em)
 		return NULL;
 	strscpy(em->mod.name, img->name, sizeof(em->mod.name));
+	/* For request_module(), as for regular modules. */
+	aliases = kmod_aliases_dup(img->modinfo, img->modinfo_size);
+	if (IS_ERR(aliases))
+		goto free;
+	em->mod.aliases = aliases;
 	if (img->version) {
 		em->mod.version = kstrdup(img->version, GFP_KERNEL);
-		if (!em->mod.version) {
-			kfree(em);
-			return NULL;
-		}
+		if (!em->mod.version)
+			goto free;
 	}
 	em->mod.elf_umh = true;
 	module_unload_init(&em->mod);
@@ -455,12 +462,17 @@ static struct elf_module *elf_umh_alloc(const struct elf_umh_image *img)
 	RCU_INIT_POINTER(em->mod.kallsyms, &elf_umh_no_kallsyms);
 #endif
 	return em;
+free:
+	kfree(em->mod.aliases);
+	kfree(em);
+	return NULL;
 }
 
 static void elf_umh_free(struct elf_module *em)
 {
 	kfree(em->mod.version);	/* NULL if freed with its sysfs file */
 	kfree(em->mod.args);
+	kfree(em->mod.aliases);
 	kfree(em);
 }
 
@@ -859,6 +871,9 @@ int elf_umh_load(struct load_info *info, const char __user *uargs, int flags)
 		goto destroy;
 
 	err = elf_umh_settle(em, info);
+	/* Live, or run to completion: a load, for request_module(). */
+	if (err == UMH_ELF_RUNNING || !err)
+		kmod_note_load();
 	if (err == UMH_ELF_RUNNING)
 		return 0;
 destroy:
@@ -907,33 +922,60 @@ bool elf_umh_gone(struct module *mod)
 	return umh_elf_dead(&to_elf_module(mod)->proc);
 }
 
+/* @name as modprobe compares it, or NULL. */
+static char *elf_umh_normalize(const char *name)
+{
+	size_t len = strlen(name);
+	char *norm;
+
+	norm = kmalloc(len + 1, GFP_KERNEL);
+	if (norm) {
+		kmod_normalize(norm, name, len);
+		norm[len] = '\0';
+	}
+	return norm;
+}
+
 /*
- * A reference to the live ELF module @name, or NULL: also if its
- * processes are gone, even before the reaper has taken it off the list.
+ * A reference to the live ELF module whose name or alias is @name, or
+ * NULL: also if its processes are gone, even before the reaper has taken
+ * it off the list.
  */
 static struct elf_module *elf_umh_find_get(const char *name)
 {
 	struct elf_module *em = NULL;
 	struct module *mod;
+	char *norm;
 
+	norm = elf_umh_normalize(name);
+	if (!norm)
+		return NULL;
 	mutex_lock(&module_mutex);
-	mod = find_module(name);
-	if (mod && module_is_elf(mod) && mod->state == MODULE_STATE_LIVE &&
-	    !umh_elf_dead(&to_elf_module(mod)->proc) && try_module_get(mod)) {
-		em = to_elf_module(mod);
-		kref_get(&em->kref);
+	list_for_each_entry(mod, &modules, list) {
+		if (!module_is_elf(mod) || mod->state != MODULE_STATE_LIVE ||
+		    umh_elf_dead(&to_elf_module(mod)->proc) ||
+		    !kmod_module_provides(mod, norm))
+			continue;
+		if (try_module_get(mod)) {
+			em = to_elf_module(mod);
+			kref_get(&em->kref);
+			break;
+		}
 	}
 	mutex_unlock(&module_mutex);
+	kfree(norm);
 	return em;
 }
 
 /**
  * umh_elf_get() - get a reference to an ELF module, loading it if needed
- * @name: the module name
+ * @name: the module name, or an alias it declares (a device's modalias)
  *
- * If no ELF module @name is live, loads it with request_module(), which
+ * If no live ELF module has that name or an alias that matches it (as
+ * modprobe matches aliases), loads it with request_module(), which
  * returns once the module is ready or has failed.  The reference shows in
- * /sys/module/@name/refcnt and makes rmmod fail, as for regular modules.
+ * the module's /sys/module/NAME/refcnt and makes rmmod fail, as for
+ * regular modules.
  * Sleeps.
  *
  * Return: the module, to pass to umh_elf_call() and umh_elf_put(), or
@@ -951,7 +993,8 @@ struct elf_module *umh_elf_get(const char *name)
 	if (em)
 		return em;
 	err = request_module("%s", name);
-	if (err < 0)
+	/* -ENOPKG (kernel.kmod-strict): not provided, as below. */
+	if (err < 0 && err != -ENOPKG)
 		return ERR_PTR(err);
 	em = elf_umh_find_get(name);
 	return em ?: ERR_PTR(-ENOENT);

@@ -8,6 +8,12 @@
  * for one name share one run of modprobe and all get its outcome, and a
  * failure is not remembered.
  *
+ * A warning on a valid configuration is a bug: the guest has Debian's
+ * /lib/modprobe.d/aliases.conf and the modprobe.d lines of CONF_FILE
+ * (scripts/mkinitramfs.sh), and scripts/check.sh fails on any "no module
+ * provides" warning in a guest log unless a test announced it first with
+ * expect_warning().
+ *
  * The kernel side is the test driver lib/test_umh_elf.c: its "expect"
  * commands make kernel threads call request_module() at once and fail
  * with -EBADE unless each call returns the value expected.  Some tests
@@ -55,6 +61,18 @@
 #define KMOD_STRICT	"/proc/sys/kernel/kmod-strict"
 #define KMOD_LIMIT	"/proc/sys/kernel/kmod-limit"
 #define BLOCK_CONF	"/etc/modprobe.d/umh_elf_kmod_test.conf"
+#define DEBIAN_CONF	"/lib/modprobe.d/aliases.conf"
+
+/*
+ * Lines of the guest's modprobe.d (scripts/mkinitramfs.sh writes them to
+ * CONF_FILE): names that modprobe resolves to REGULAR by an alias, by an
+ * install line that loads it, and by one that loads and removes it again.
+ */
+#define CONF_FILE	"/etc/modprobe.d/umh_elf_kmod.conf"
+#define CONF_ALIAS	"umh_elf_conf_alias"
+#define CONF_INSTALL	"umh_elf_conf_install"
+#define CONF_GONE	"umh_elf_conf_gone"
+#define CONF_ECHO	"umh_elf_conf_echo"
 
 #define MODPROBE	"/sbin/modprobe"
 
@@ -63,6 +81,7 @@
 #define FAKE		FAKE_DIR "/modprobe"
 #define FAKE_RUNS	FAKE_DIR "/runs"
 #define FAKE_GATE	FAKE_DIR "/gate"
+#define WAIT_GATE	"while [ ! -e " FAKE_GATE " ]; do sleep 0.1; done"
 
 /* Threads of the driver that call request_module() at once. */
 #define CALLERS		200
@@ -149,6 +168,25 @@ static const char *not_provided(const char *name)
 		 "request_module: modprobe %s exited 0, but no module provides %s",
 		 name, name);
 	return buf;
+}
+
+/*
+ * Tell scripts/check.sh that the warning for @name is expected: it fails
+ * on any other.  The line goes to the kernel log, at the warning's level.
+ */
+static void expect_warning(const char *name)
+{
+	char line[160];
+	int fd;
+
+	snprintf(line, sizeof(line),
+		 "<4>umh_elf_kmod_test: a warning for %s is expected\n", name);
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, line, strlen(line)) < 0)
+		perror("/dev/kmsg");
+	close(fd);
 }
 
 /* Load nothing, exit 0. */
@@ -261,6 +299,8 @@ TEST_F_TIMEOUT(kmod, provided_regular, TEST_TIMEOUT)
 	EXPECT_EQ(0, drv("expect umh_elf_regular_alias 1 0"));
 	EXPECT_TRUE(module_listed(REGULAR));
 	EXPECT_EQ(0, drv("expect " REGULAR_ALIAS " 4 0"));
+	/* Already loaded, so modprobe loads nothing: found by its name. */
+	EXPECT_EQ(0, drv("expect " REGULAR " 1 0"));
 	EXPECT_EQ(0, kmsg_count(&self->log, "but no module provides"));
 }
 
@@ -292,6 +332,7 @@ TEST_F_TIMEOUT(kmod, provided_oneshot, TEST_TIMEOUT)
 	EXPECT_EQ(0, kmsg_count(&self->log, "but no module provides"));
 
 	ASSERT_EQ(0, lying_modprobe());
+	expect_warning(ONESHOT);
 	EXPECT_EQ(0, drv("expect " ONESHOT " 1 %d", -ENOPKG));
 	EXPECT_EQ(1, kmsg_count(&self->log, not_provided(ONESHOT)));
 }
@@ -303,6 +344,8 @@ TEST_F_TIMEOUT(kmod, provided_oneshot, TEST_TIMEOUT)
 TEST_F_TIMEOUT(kmod, lying_modprobe_caught, TEST_TIMEOUT)
 {
 	ASSERT_EQ(0, lying_modprobe());
+	expect_warning("umh_elf_lie_a");
+	expect_warning("umh_elf_lie_b");
 	EXPECT_EQ(0, drv("expect umh_elf_lie_a 1 0"));
 	EXPECT_EQ(1, kmsg_count(&self->log, not_provided("umh_elf_lie_a")));
 	/* Once per name. */
@@ -332,6 +375,7 @@ TEST_F_TIMEOUT(kmod, install_true_still_works, TEST_TIMEOUT)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ((ssize_t)strlen(conf), write(fd, conf, strlen(conf)));
 	close(fd);
+	expect_warning(MOD2);
 	EXPECT_EQ(0, drv("expect " MOD2 " 1 0"));
 	EXPECT_FALSE(module_listed(MOD2));
 	EXPECT_EQ(1, kmsg_count(&self->log, not_provided(MOD2)));
@@ -370,6 +414,182 @@ TEST_F_TIMEOUT(kmod, concurrent_callers_share_outcome, TEST_TIMEOUT)
 }
 
 /*
+ * modprobe.d lines that load a module under another name are valid: no
+ * warning, and 0 even under kernel.kmod-strict, although no module has
+ * the requested name or alias.  request_module() counts the modules that
+ * its modprobe, or a process modprobe started, loaded.
+ */
+static void conf_setup(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0, access(CONF_FILE, R_OK))
+		TH_LOG("%s: not in the guest (scripts/mkinitramfs.sh)",
+		       CONF_FILE);
+	if (module_listed(REGULAR))
+		ASSERT_EQ(0, unload(REGULAR));
+	ASSERT_EQ(0, write_text(KMOD_STRICT, "1"));
+}
+
+/* "alias NAME umh_elf_regular" */
+TEST_F_TIMEOUT(kmod, modprobe_d_alias_not_warned, TEST_TIMEOUT)
+{
+	conf_setup(_metadata);
+	EXPECT_EQ(0, drv("expect " CONF_ALIAS " 1 0"));
+	EXPECT_TRUE(module_listed(REGULAR));
+	EXPECT_EQ(0, kmsg_count(&self->log, "but no module provides"));
+}
+
+/* "install NAME /sbin/modprobe --ignore-install umh_elf_regular && ..." */
+TEST_F_TIMEOUT(kmod, install_line_loading_a_module_not_warned, TEST_TIMEOUT)
+{
+	conf_setup(_metadata);
+	EXPECT_EQ(0, drv("expect " CONF_INSTALL " 1 0"));
+	EXPECT_TRUE(module_listed(REGULAR));
+	EXPECT_EQ(0, kmsg_count(&self->log, "but no module provides"));
+}
+
+/* An install line that loads the module and removes it again. */
+TEST_F_TIMEOUT(kmod, module_gone_before_check_not_warned, TEST_TIMEOUT)
+{
+	conf_setup(_metadata);
+	EXPECT_EQ(0, drv("expect " CONF_GONE " 1 0"));
+	EXPECT_FALSE(module_listed(REGULAR));
+	EXPECT_EQ(1, kmsg_count(&self->log, "umh_elf_regular: loaded"))
+		TH_LOG("the install line did not load " REGULAR);
+	EXPECT_EQ(0, kmsg_count(&self->log, "but no module provides"));
+}
+
+/* "alias NAME umh_elf_echo": the same for an ELF module. */
+TEST_F_TIMEOUT(kmod, modprobe_d_alias_of_elf_module_not_warned, TEST_TIMEOUT)
+{
+	conf_setup(_metadata);
+	EXPECT_EQ(0, drv("expect " CONF_ECHO " 1 0"));
+	EXPECT_TRUE(module_listed(ECHO));
+	EXPECT_EQ(0, kmsg_count(&self->log, "but no module provides"));
+}
+
+/*
+ * Concurrent requests of different names: one modprobe that lies and one
+ * whose install line loads a module at the same time.  Only the liar is
+ * caught: a load counts for the request whose modprobe did it, not for any
+ * request that happens to run meanwhile.
+ */
+TEST_F_TIMEOUT(kmod, load_counts_only_for_its_own_request, TEST_TIMEOUT)
+{
+	static const char conf[] =
+		"install umh_elf_lie_slow /bin/sh -c '" WAIT_GATE "'\n";
+	pid_t liar;
+	int fd;
+
+	conf_setup(_metadata);
+	mkdir(FAKE_DIR, 0755);
+	unlink(FAKE_GATE);
+	fd = open(BLOCK_CONF, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(conf), write(fd, conf, strlen(conf)));
+	close(fd);
+	expect_warning("umh_elf_lie_slow");
+	liar = drv_start("expect umh_elf_lie_slow 1 %d", -ENOPKG);
+	ASSERT_LT(0, liar);
+	/* The liar's modprobe runs until the gate opens. */
+	EXPECT_TRUE(WAIT_LONG(driver_threads('D') == 1));
+	EXPECT_EQ(0, drv("expect " CONF_INSTALL " 1 0"));
+	EXPECT_TRUE(module_listed(REGULAR));
+	open_gate();
+	EXPECT_EQ(0, drv_wait(liar));
+	EXPECT_EQ(1, kmsg_count(&self->log, not_provided("umh_elf_lie_slow")));
+}
+
+/*
+ * mount(2) of a file system type nobody registered makes the kernel call
+ * request_module("fs-TYPE") in the calling process: a caller that can be
+ * killed.  The child exits with mount's errno.
+ */
+static pid_t mount_start(const char *fstype)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (!pid) {
+		mount("none", FAKE_DIR, fstype, 0, NULL);
+		_exit(errno);
+	}
+	return pid;
+}
+
+/* Whether process @pid sleeps uninterruptibly or killably ('D'). */
+static bool sleeping(pid_t pid)
+{
+	char name[16], comm[512], st;
+
+	snprintf(name, sizeof(name), "%d", pid);
+	return proc_comm_state(name, comm, &st) && st == 'D';
+}
+
+/* Whether @pid was reaped, killed by SIGKILL. */
+static bool reaped_killed(pid_t pid)
+{
+	int status;
+
+	return waitpid(pid, &status, WNOHANG) == pid && WIFSIGNALED(status) &&
+	       WTERMSIG(status) == SIGKILL;
+}
+
+/*
+ * A duplicate request (for a name whose modprobe runs for another caller)
+ * can be killed while it waits: it dies at once, and the run goes on for
+ * the caller that started it.  (The -ERESTARTSYS a killed caller gets never
+ * reaches user space.)
+ */
+TEST_F_TIMEOUT(kmod, killed_duplicate_leaves_at_once, TEST_TIMEOUT)
+{
+	pid_t run, dup;
+
+	ASSERT_EQ(0, fake_modprobe(7));
+	run = drv_start("expect fs-umh_elf_dup_kill 1 %d", 7 << 8);
+	ASSERT_LT(0, run);
+	ASSERT_TRUE(WAIT_LONG(fake_runs() == 1));
+	dup = mount_start("umh_elf_dup_kill");
+	ASSERT_LT(0, dup);
+	EXPECT_TRUE(WAIT_LONG(sleeping(dup)));
+	EXPECT_EQ(1, fake_runs());
+	kill(dup, SIGKILL);
+	EXPECT_TRUE(WAIT_LONG(reaped_killed(dup)))
+		TH_LOG("the killed duplicate waits for the run");
+	EXPECT_EQ(1, driver_threads('D'));
+	open_gate();
+	EXPECT_EQ(0, drv_wait(run));
+	EXPECT_EQ(1, fake_runs());
+}
+
+/*
+ * The caller running modprobe is killed: its -ERESTARTSYS says nothing
+ * about the request, so the duplicates start over; one of them runs
+ * modprobe again and all get that run's result.
+ */
+TEST_F_TIMEOUT(kmod, killed_runner_duplicates_start_over, TEST_TIMEOUT)
+{
+	pid_t runner, dups;
+
+	ASSERT_EQ(0, fake_modprobe(7));
+	runner = mount_start("umh_elf_run_kill");
+	ASSERT_LT(0, runner);
+	ASSERT_TRUE(WAIT_LONG(fake_runs() == 1));
+	dups = drv_start("expect fs-umh_elf_run_kill 4 %d", 7 << 8);
+	ASSERT_LT(0, dups);
+	EXPECT_TRUE(WAIT_LONG(driver_threads('D') == 4));
+	EXPECT_EQ(1, fake_runs());
+	kill(runner, SIGKILL);
+	EXPECT_TRUE(WAIT_LONG(reaped_killed(runner)));
+	EXPECT_TRUE(WAIT_LONG(fake_runs() == 2))
+		TH_LOG("no duplicate ran modprobe again");
+	open_gate();
+	EXPECT_EQ(0, drv_wait(dups));
+	EXPECT_EQ(2, fake_runs());
+}
+
+/*
  * Built-in modules provide their names and aliases (exact or wildcard):
  * with a modprobe that loads nothing and kernel.kmod-strict set, a
  * request for one still returns 0, and one for anything else -ENOPKG.
@@ -393,6 +613,7 @@ TEST_F_TIMEOUT(kmod, provided_builtin, TEST_TIMEOUT)
 		EXPECT_EQ(0, drv("expect %s 1 0", name))
 			TH_LOG("%s is built in", name);
 	}
+	expect_warning("umh_elf_lie_c");
 	EXPECT_EQ(0, drv("expect umh_elf_lie_c 1 %d", -ENOPKG));
 	EXPECT_EQ(0, kmsg_count(&self->log, "no module provides rsa_generic"));
 }
@@ -427,6 +648,15 @@ TEST_F_TIMEOUT(kmod, limit_raised_and_lowered_under_load, TEST_TIMEOUT)
 	pid_t a, b;
 	int ret;
 
+	char name[32];
+	int i;
+
+	/* A modprobe that exits 0 and loads nothing: each name warns. */
+	for (i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "umh_elf_limit_a%d", i);
+		expect_warning(name);
+	}
+	expect_warning("umh_elf_limit_b0");
 	ASSERT_EQ(0, fake_modprobe(0));
 	ASSERT_EQ(0, write_text(KMOD_LIMIT, "2"));
 	a = drv_start("expect_each umh_elf_limit_a 8 0");
