@@ -1501,12 +1501,15 @@ TEST_F_TIMEOUT(contain, limits_admin_sets_unsigned, TEST_TIMEOUT)
 /* A raise above the signed value: -EPERM, one line, nothing runs. */
 TEST_F_TIMEOUT(contain, limits_admin_raise_refused, TEST_TIMEOUT)
 {
+	static const char pids[] = "elf-module " LIMITS
+		": rejected: elf.pids_max=9 is above the signed pids_max";
+	static const char mem[] = "elf-module " LIMITS
+		": rejected: elf.memory_max=33554433 is above the signed memory_max";
+
 	EXPECT_EQ(-EPERM, load_ko(LIMITS, "mode=ready elf.pids_max=9"));
-	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " LIMITS
-			      ": rejected: elf.pids_max=9 is above the signed pids_max"));
+	EXPECT_TRUE(kmsg_wait(&self->log, pids));
 	EXPECT_EQ(-EPERM, load_ko(LIMITS, "mode=ready elf.memory_max=33554433"));
-	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " LIMITS
-			      ": rejected: elf.memory_max=33554433 is above the signed memory_max"));
+	EXPECT_TRUE(kmsg_wait(&self->log, mem));
 	EXPECT_EQ(2, kmsg_count(&self->log, "elf-module " LIMITS));
 	EXPECT_TRUE(module_gone(LIMITS));
 	EXPECT_EQ(0, count_procs(LIMITS));
