@@ -43,8 +43,9 @@
  *			and answer from a memfd mapped but not touched yet
  *	mode=silent	say READY=1, read requests, never answer
  *	mode=die	say READY=1, exit 3 on the first request
- *	mode=forkmax	fork children that wait until a fork fails, then
- *			say STATUS=forked N, then ERRNAME and READY=1, and wait
+ *	mode=forkmax	fork children that wait until a fork fails (64 at
+ *			most), then say STATUS=forked N, then ERRNAME (or
+ *			"no limit") and READY=1, and wait
  *	mode=eatmem	say READY=1, then touch memory 1 MiB at a time,
  *			without end
  *	mode=readyabort	say READY=1, then abort() at once; on CPU 0 and
@@ -598,19 +599,27 @@ static int serve(const char *mode, const char *batch, const char *daemon_,
 	return serve_loop(mode);
 }
 
-/* Fork until it fails; the children wait, and die with the module. */
+/*
+ * Fork until it fails, FORKMAX_MOST times at most (so that a missing
+ * limit is reported, not a fork bomb); the children wait, and die with
+ * the module.
+ */
+#define FORKMAX_MOST	64
 static noreturn void forkmax(void)
 {
+	const char *end = "no limit";
 	char line[96];
+	pid_t pid = 1;
 	int n = 0;
-	pid_t pid;
 
-	while ((pid = fork()) > 0)
+	while (n < FORKMAX_MOST && (pid = fork()) > 0)
 		n++;
 	if (!pid)
 		wait_forever();
+	if (pid < 0)
+		end = errno == EAGAIN ? "EAGAIN" : strerror(errno);
 	snprintf(line, sizeof(line), "STATUS=forked %d, then %s\nREADY=1\n",
-		 n, errno == EAGAIN ? "EAGAIN" : strerror(errno));
+		 n, end);
 	elf_module_notify(line);
 	wait_forever();
 }
