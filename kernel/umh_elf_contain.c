@@ -20,6 +20,13 @@
  * process, which then ignores SIGTERM without a handler and takes every
  * other member down when it exits, so the forking daemon could not work.
  *
+ * The limits of the module (memory_max=, pids_max=, SPEC section 9) are
+ * its cgroup's memory.max and pids.max, written before the first process
+ * enters it, so they bound all of the module's processes together.  The
+ * memory and pids controllers are turned on for /elf-modules the first
+ * time a module has a limit, not at boot: until then a module's cgroup
+ * costs no memory cgroup (elf-modules.rst).
+ *
  * The cgroup is removed once it is empty.  A member that cannot die (in D
  * state) keeps it, and so its name, until it does; rmmod does not wait
  * for it, and it is named in the log.
@@ -29,6 +36,7 @@
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/mount.h>
+#include <linux/mutex.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include "umh_elf_internal.h"
@@ -49,6 +57,10 @@
  */
 static struct cgroup *umh_elf_cgroup_root;
 static struct vfsmount *umh_elf_cgroup_mnt;
+
+/* Whether the controllers of the limits are on for /elf-modules. */
+static DEFINE_MUTEX(umh_elf_controllers_lock);
+static bool umh_elf_controllers_on;	/* under umh_elf_controllers_lock */
 
 static int __init umh_elf_contain_init(void)
 {
@@ -78,13 +90,113 @@ static int __init umh_elf_contain_init(void)
 }
 core_initcall(umh_elf_contain_init);
 
+/* Write @val to the cgroup file @path, relative to the hierarchy root. */
+static int umh_elf_cgroup_write(const char *path, const char *val)
+{
+	struct file *file;
+	loff_t pos = 0;
+	ssize_t n;
+
+	file = file_open_root_mnt(umh_elf_cgroup_mnt, path, O_WRONLY, 0);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	n = kernel_write(file, val, strlen(val), &pos);
+	fput(file);
+	return n < 0 ? n : 0;
+}
+
+/*
+ * Turn on the controllers that the limits need, in the root's and in
+ * /elf-modules's cgroup.subtree_control, once.  Only those built in: a
+ * limit without its controller finds no file to write.
+ */
+static int umh_elf_contain_controllers(void)
+{
+	const char *mem = IS_ENABLED(CONFIG_MEMCG) ? "+memory" : "";
+	const char *pids = IS_ENABLED(CONFIG_CGROUP_PIDS) ? "+pids" : "";
+	char val[16];
+	int err;
+
+	guard(mutex)(&umh_elf_controllers_lock);
+	if (umh_elf_controllers_on)
+		return 0;
+	snprintf(val, sizeof(val), "%s %s", mem, pids);
+	err = umh_elf_cgroup_write("cgroup.subtree_control", val);
+	if (!err)
+		err = umh_elf_cgroup_write(UMH_ELF_CGROUP_DIR
+					   "/cgroup.subtree_control", val);
+	if (err) {
+		pr_err("elf-module: cannot turn on the memory and pids controllers for /%s: %d\n",
+		       UMH_ELF_CGROUP_DIR, err);
+		return err;
+	}
+	umh_elf_controllers_on = true;
+	return 0;
+}
+
+/* Write @val to the file @name of the module's cgroup; log a failure. */
+static int umh_elf_contain_set(struct umh_elf_proc *proc, const char *name,
+			       const char *val)
+{
+	char *path;
+	int err;
+
+	path = kasprintf(GFP_KERNEL, "%s/%s/%s", UMH_ELF_CGROUP_DIR, proc->name,
+			 name);
+	if (!path)
+		return -ENOMEM;
+	err = umh_elf_cgroup_write(path, val);
+	kfree(path);
+	if (err)
+		pr_err("elf-module %s: cannot set %s to %s: %d\n", proc->name,
+		       name, val, err);
+	return err;
+}
+
+/* Apply the limits of a module to its new, still empty, cgroup. */
+static int umh_elf_contain_limit(struct umh_elf_proc *proc)
+{
+	const struct umh_elf_limits *limits = &proc->limits;
+	char val[24];
+	int err;
+
+	if (!limits->memory_max && !limits->pids_max)
+		return 0;
+	err = umh_elf_contain_controllers();
+	if (!err && limits->memory_max) {
+		snprintf(val, sizeof(val), "%llu", limits->memory_max);
+		err = umh_elf_contain_set(proc, "memory.max", val);
+	}
+	if (!err && limits->pids_max) {
+		snprintf(val, sizeof(val), "%u", limits->pids_max);
+		err = umh_elf_contain_set(proc, "pids.max", val);
+	}
+	return err;
+}
+
+/**
+ * umh_elf_limit_resources() - bound what all processes of a module use
+ * @proc: state set up by umh_elf_proc_init(), not spawned yet
+ * @limits: the limits; a zero field is no limit
+ *
+ * Context: Any context, before umh_elf_spawn().
+ */
+void umh_elf_limit_resources(struct umh_elf_proc *proc,
+			     const struct umh_elf_limits *limits)
+{
+	proc->limits = *limits;
+}
+
 /**
  * umh_elf_contain_create() - make the cgroup of a module about to start
  * @proc: state set up by umh_elf_proc_init()
  *
+ * Also sets the limits of umh_elf_limit_resources() on the new cgroup.
+ *
  * Context: Process context; sleeps.
  * Return: 0, -EBUSY while a process of an earlier instance of the module
- * is still alive (logged), or another negative errno.
+ * is still alive (logged), or another negative errno (logged if a limit
+ * could not be set).
  */
 int umh_elf_contain_create(struct umh_elf_proc *proc)
 {
@@ -101,7 +213,7 @@ int umh_elf_contain_create(struct umh_elf_proc *proc)
 		return -EBUSY;
 	}
 	proc->cgrp = cgrp;
-	return 0;
+	return umh_elf_contain_limit(proc);
 }
 
 /**

@@ -41,6 +41,16 @@ struct umh_elf_watch {
 };
 
 /**
+ * struct umh_elf_limits - resource limits on all processes of a module
+ * @memory_max: memory in bytes (the cgroup's memory.max), 0 for none
+ * @pids_max: processes and threads (the cgroup's pids.max), 0 for none
+ */
+struct umh_elf_limits {
+	u64 memory_max;
+	unsigned int pids_max;
+};
+
+/**
  * struct umh_elf_proc - the processes of one ELF module
  * @name: module name: argv[0], comm, and the prefix of its log lines
  * @ended: called from the event work once every process is gone
@@ -50,6 +60,7 @@ struct umh_elf_watch {
  *	run it as @uid instead of root (kernel/umh_elf_cred.c)
  * @uid: uid and gid of the process when @limit_caps is set
  * @uid_slot: 1 + the slot of @uid in the range of ELF modules, 0 if none
+ * @limits: set by umh_elf_limit_resources(), before umh_elf_spawn()
  * @pid: thread group of the main process
  * @task: main process, kept to read its exit status after it is reaped
  * @err: kernel end of the pipe on the process's fds 1 and 2 (non-blocking)
@@ -87,6 +98,7 @@ struct umh_elf_proc {
 	bool limit_caps;
 	unsigned int uid;
 	unsigned int uid_slot;
+	struct umh_elf_limits limits;
 
 	struct pid *pid;
 	struct task_struct *task;
@@ -130,6 +142,8 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 		       void (*ended)(struct umh_elf_proc *proc));
 void umh_elf_limit_caps(struct umh_elf_proc *proc, const kernel_cap_t *caps);
 bool umh_elf_caps_limited(struct umh_elf_proc *proc);
+void umh_elf_limit_resources(struct umh_elf_proc *proc,
+			     const struct umh_elf_limits *limits);
 int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 		  char **argv);
 int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout,

@@ -34,13 +34,16 @@ for p in "$T"/kselftest/*; do
 done
 
 # ELF modules: NAME.ko for each name the tests load, from test_module.c:
-#   name:default-mode:capabilities ("-" for no capabilities= tag).
+#   name:default-mode:capabilities ("-" for no capabilities= tag), and
+#   optionally memory_max= and pids_max= values.
 # umh_elf_echo serves the channel when loaded without parameters;
 # umh_elf_evil is an attacker's image with the name umh_elf_test.
 elf_module() {
-	file=$1 name=$2 mode=$3 caps=$4
+	file=$1 name=$2 mode=$3 caps=$4 mem=${5:-} pids=${6:-}
 	set -- -DMODNAME="\"$name\"" -DDEFAULT_MODE="\"$mode\""
 	[ "$caps" = - ] || set -- "$@" -DCAPS="\"$caps\""
+	[ -z "$mem" ] || set -- "$@" -DMEMORY_MAX="\"$mem\""
+	[ -z "$pids" ] || set -- "$@" -DPIDS_MAX="\"$pids\""
 	[ "$file" = umh_elf_evil ] && set -- "$@" -DEVIL
 	$CC $CFLAGS "$@" -o "$T/opt/$file.unsigned.ko" "$ST/test_module.c"
 	sha256sum "$T/opt/$file.unsigned.ko" | cut -d' ' -f1 > "$T/opt/$file.sha256"
@@ -54,6 +57,7 @@ elf_module umh_elf_blocked umh_elf_blocked ready -
 elf_module umh_elf_caps umh_elf_caps ready cap_net_admin,cap_sys_time
 elf_module umh_elf_nocaps umh_elf_nocaps ready ""
 elf_module umh_elf_badcap umh_elf_badcap ready cap_net_admin,cap_bogus
+elf_module umh_elf_limits umh_elf_limits ready - 32M 8
 elf_module umh_elf_evil umh_elf_test ready -
 mv "$T/extra/umh_elf_evil.ko" "$T/opt/umh_elf_evil.ko"
 gzip -9 -c "$T/extra/umh_elf_test.ko" > "$T/opt/umh_elf_test.ko.gz"

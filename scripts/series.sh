@@ -46,13 +46,15 @@ sob="Signed-off-by: $(git config user.name) <$(git config user.email)>"
 maintainers() {
 	python3 - "$TOP/MAINTAINERS.patch" "$@" <<'PY'
 import sys
+from fnmatch import fnmatch
 patch = open(sys.argv[1]).read().splitlines()
 added = sys.argv[2:]
 entry = [l[1:] for l in patch if l.startswith("+") and not l.startswith("+++")]
 anchor = next(l[1:] for l in patch if l.startswith(" ") and l[1:].strip()
               and patch.index(l) > patch.index("+" + entry[-1]))
 keep = [l for l in entry if not l.startswith("F:\t") or
-        any(f == l[3:] or f.startswith(l[3:]) for f in added)]
+        any(f == l[3:] or f.startswith(l[3:]) or fnmatch(f, l[3:])
+            for f in added)]
 if not any(l.startswith("F:\t") for l in keep):
     sys.exit(0)
 text = open("MAINTAINERS").read()

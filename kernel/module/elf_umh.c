@@ -36,6 +36,7 @@
 #include <linux/umh_elf.h>
 #include <linux/workqueue.h>
 #include "../umh_elf_proc.h"
+#include "elf_umh_policy.h"
 #include "internal.h"
 
 #undef MODULE_PARAM_PREFIX
@@ -107,6 +108,7 @@ MODULE_PARM_DESC(elf_stop_timeout_ms,
  * @sha256: hash of the executed image
  * @sig_ok: the image carried a valid signature
  * @sysfs: /sys/module/NAME exists
+ * @limits: the resource limits in force, set before the module starts
  */
 struct elf_module {
 	struct module mod;
@@ -116,10 +118,13 @@ struct elf_module {
 	u8 sha256[SHA256_DIGEST_SIZE];
 	bool sig_ok;
 	bool sysfs;
+	struct umh_elf_limits limits;
 };
 
 /* What the checks read out of an image. */
 struct elf_umh_image {
+	const char *memory_max;
+	const char *pids_max;
 	const char *name;
 	const char *version;
 	const char *capabilities;
@@ -293,6 +298,12 @@ static int elf_umh_parse_modinfo(const char *start, unsigned long size,
 		if (!err)
 			err = elf_umh_take_tag(p, "capabilities",
 					       &img->capabilities, img->name);
+		if (!err)
+			err = elf_umh_take_tag(p, "memory_max",
+					       &img->memory_max, img->name);
+		if (!err)
+			err = elf_umh_take_tag(p, "pids_max", &img->pids_max,
+					       img->name);
 	}
 	if (err)
 		return err;
@@ -395,7 +406,8 @@ static int elf_umh_parse_caps(const char *modname, const char *list,
 /*
  * Split the parameter string the way module parameters are split
  * (next_arg(): white space separates, double quotes group) into argv[1..],
- * in place: each word is put back together as "key=value" or "key".
+ * in place: each word is put back together as "key=value" or "key".  The
+ * kernel's own parameters (elf.KEY=VALUE) are left out.
  */
 static char **elf_umh_build_argv(char *name, char *args)
 {
@@ -414,6 +426,8 @@ static char **elf_umh_build_argv(char *name, char *args)
 	args = skip_spaces(args);
 	while (*args && n <= words) {
 		args = next_arg(args, &param, &val);
+		if (elf_umh_policy_param(param))
+			continue;
 		if (val) {
 			size_t plen = strlen(param);
 
@@ -531,6 +545,24 @@ static ssize_t elf_dropped_events_show(struct module_attribute *mattr,
 	return sysfs_emit(buf, "%lu\n", events);
 }
 
+/* The limits in force: a number, or "max" for none (as cgroup files say). */
+static ssize_t elf_memory_max_show(struct module_attribute *mattr,
+				   struct module_kobject *mk, char *buf)
+{
+	u64 bytes = to_elf_module(mk->mod)->limits.memory_max;
+
+	return bytes ? sysfs_emit(buf, "%llu\n", bytes) :
+		       sysfs_emit(buf, "max\n");
+}
+
+static ssize_t elf_pids_max_show(struct module_attribute *mattr,
+				 struct module_kobject *mk, char *buf)
+{
+	unsigned int pids = to_elf_module(mk->mod)->limits.pids_max;
+
+	return pids ? sysfs_emit(buf, "%u\n", pids) : sysfs_emit(buf, "max\n");
+}
+
 #define ELF_UMH_ATTR(_var, _name, _show)			\
 	struct module_attribute _var = {			\
 		.attr = { .name = _name, .mode = 0444 },	\
@@ -541,8 +573,10 @@ static ELF_UMH_ATTR(elf_attr_dropped_events, "dropped_events",
 		    elf_dropped_events_show);
 static ELF_UMH_ATTR(elf_attr_dropped_replies, "dropped_replies",
 		    elf_dropped_replies_show);
+static ELF_UMH_ATTR(elf_attr_memory_max, "memory_max", elf_memory_max_show);
 static ELF_UMH_ATTR(elf_attr_pid, "pid", elf_pid_show);
 static ELF_UMH_ATTR(elf_attr_pids, "pids", elf_pids_show);
+static ELF_UMH_ATTR(elf_attr_pids_max, "pids_max", elf_pids_max_show);
 static ELF_UMH_ATTR(elf_attr_sha256, "sha256", elf_sha256_show);
 static ELF_UMH_ATTR(elf_attr_signed, "signed", elf_signed_show);
 static ELF_UMH_ATTR(elf_attr_status, "status", elf_status_show);
@@ -550,8 +584,10 @@ static ELF_UMH_ATTR(elf_attr_status, "status", elf_status_show);
 static struct attribute *elf_umh_attrs[] = {
 	&elf_attr_dropped_events.attr,
 	&elf_attr_dropped_replies.attr,
+	&elf_attr_memory_max.attr,
 	&elf_attr_pid.attr,
 	&elf_attr_pids.attr,
+	&elf_attr_pids_max.attr,
 	&elf_attr_sha256.attr,
 	&elf_attr_signed.attr,
 	&elf_attr_status.attr,
@@ -784,6 +820,19 @@ static void elf_umh_taint(struct elf_module *em, const struct load_info *info)
 #endif
 }
 
+/* The signed limits, as the elf.KEY=VALUE parameters tighten them. */
+static int elf_umh_set_limits(struct elf_module *em,
+			      const struct elf_umh_image *img)
+{
+	int err;
+
+	err = elf_umh_policy_parse(em->mod.name, img->memory_max, img->pids_max,
+				   em->mod.args, &em->limits);
+	if (!err)
+		umh_elf_limit_resources(&em->proc, &em->limits);
+	return err;
+}
+
 static int elf_umh_prepare(struct elf_module *em, const struct elf_umh_image *img,
 			   const struct load_info *info,
 			   const char __user *uargs)
@@ -809,7 +858,7 @@ static int elf_umh_prepare(struct elf_module *em, const struct elf_umh_image *im
 		return err;
 	}
 	sha256((const u8 *)info->hdr, info->len, em->sha256);
-	return 0;
+	return elf_umh_set_limits(em, img);
 }
 
 /**

@@ -55,6 +55,14 @@
 /* Comma-separated capability names, e.g. "cap_net_admin,cap_sys_time". */
 #define ELF_MODULE_CAPABILITIES(c)	ELF_MODULE_INFO(capabilities, c)
 /*
+ * Limits on all processes of the module together (its cgroup's memory.max
+ * and pids.max), as strings: ELF_MODULE_MEMORY_MAX("64M") (a byte count,
+ * optionally with K, M or G), ELF_MODULE_PIDS_MAX("16").  The
+ * administrator may lower them at load time, never raise them.
+ */
+#define ELF_MODULE_MEMORY_MAX(m)	ELF_MODULE_INFO(memory_max, m)
+#define ELF_MODULE_PIDS_MAX(n)		ELF_MODULE_INFO(pids_max, n)
+/*
  * A parameter's description, shown by modinfo as "parm: NAME:DESC", as
  * MODULE_PARM_DESC() does for a module: ELF_MODULE_PARM(count, "how many").
  */

@@ -2,8 +2,9 @@
 /*
  * The ELF module the selftests load.  Built statically as NAME.ko with
  * -DMODNAME='"NAME"', -DDEFAULT_MODE='"MODE"', and optionally
- * -DCAPS='"cap_a,cap_b"' (a capabilities= tag) and -DEVIL (another image
- * of the same name); what it does is chosen by its parameters:
+ * -DCAPS='"cap_a,cap_b"' (a capabilities= tag), -DMEMORY_MAX='"32M"' and
+ * -DPIDS_MAX='"8"' (limits) and -DEVIL (another image of the same name);
+ * what it does is chosen by its parameters:
  *
  *	mode=oneshot	exit 0 at once (the default)
  *	mode=ready	say READY=1, then wait for a signal
@@ -42,6 +43,11 @@
  *			and answer from a memfd mapped but not touched yet
  *	mode=silent	say READY=1, read requests, never answer
  *	mode=die	say READY=1, exit 3 on the first request
+ *	mode=forkmax	fork children that wait until a fork fails (64 at
+ *			most), then say STATUS=forked N, then ERRNAME (or
+ *			"no limit") and READY=1, and wait
+ *	mode=eatmem	say READY=1, then touch memory 1 MiB at a time,
+ *			without end
  *	mode=readyabort	say READY=1, then abort() at once; on CPU 0 and
  *			SCHED_FIFO, so that no task of normal priority on
  *			that CPU (the loader, if it runs there too) sees
@@ -89,6 +95,12 @@ ELF_MODULE_VERSION("1.0");
 ELF_MODULE_ALIAS("umh-elf-test-alias-" MODNAME);
 #ifdef CAPS
 ELF_MODULE_CAPABILITIES(CAPS);
+#endif
+#ifdef MEMORY_MAX
+ELF_MODULE_MEMORY_MAX(MEMORY_MAX);
+#endif
+#ifdef PIDS_MAX
+ELF_MODULE_PIDS_MAX(PIDS_MAX);
 #endif
 #ifdef EVIL
 /* The attacker's image: same name, other bytes. */
@@ -587,6 +599,43 @@ static int serve(const char *mode, const char *batch, const char *daemon_,
 	return serve_loop(mode);
 }
 
+/*
+ * Fork until it fails, FORKMAX_MOST times at most (so that a missing
+ * limit is reported, not a fork bomb); the children wait, and die with
+ * the module.
+ */
+#define FORKMAX_MOST	64
+static noreturn void forkmax(void)
+{
+	const char *end = "no limit";
+	char line[96];
+	pid_t pid = 1;
+	int n = 0;
+
+	while (n < FORKMAX_MOST && (pid = fork()) > 0)
+		n++;
+	if (!pid)
+		wait_forever();
+	if (pid < 0)
+		end = errno == EAGAIN ? "EAGAIN" : strerror(errno);
+	snprintf(line, sizeof(line), "STATUS=forked %d, then %s\nREADY=1\n",
+		 n, end);
+	elf_module_notify(line);
+	wait_forever();
+}
+
+/* Use ever more memory, until the OOM killer ends it. */
+static noreturn void eatmem(void)
+{
+	elf_module_ready();
+	for (;;) {
+		char *p = malloc(1 << 20);
+
+		if (p)
+			memset(p, 1, 1 << 20);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = arg(argc, argv, "mode") ?: DEFAULT_MODE;
@@ -644,6 +693,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "readyabort"))
 		ready_abort();
+	if (!strcmp(mode, "forkmax"))
+		forkmax();
+	if (!strcmp(mode, "eatmem"))
+		eatmem();
 	if (!strcmp(mode, "readyexit")) {
 		elf_module_ready();
 		usleep(200000);

@@ -72,8 +72,12 @@
 /* Loads raced by a reader of fd 3. */
 #define READER_LOADS	3
 
+/* Built with memory_max=32M and pids_max=8 in its .modinfo. */
+#define LIMITS		"umh_elf_limits"
+#define LIMITS_CGROUP	CGROUP_FS "/elf-modules/" LIMITS
+
 static const char * const test_modules[] = {
-	MOD, MOD2, "umh_elf_caps", "umh_elf_nocaps",
+	MOD, MOD2, "umh_elf_caps", "umh_elf_nocaps", LIMITS,
 };
 
 /*
@@ -1381,6 +1385,162 @@ TEST_F_TIMEOUT(contain, modules_cannot_signal_or_ptrace_each_other,
 	EXPECT_TRUE(module_listed(CAPS));
 	EXPECT_EQ(target, elf_pid(CAPS));
 	EXPECT_EQ(0, unload(CAPS));
+}
+
+/*
+ * Resource limits (SPEC section 9): memory_max= and pids_max= in the
+ * signed .modinfo bound all processes of the module together, through
+ * its cgroup; elf.memory_max= and elf.pids_max= at load time only lower
+ * them.
+ */
+
+/* The signed limits are in force: sysfs and the cgroup say so. */
+TEST_F_TIMEOUT(contain, limits_signed_in_force, TEST_TIMEOUT)
+{
+	char buf[64];
+
+	ASSERT_EQ(0, load_ko(LIMITS, "mode=ready"));
+	EXPECT_STREQ("33554432", attr(LIMITS, "elf/memory_max", buf,
+				      sizeof(buf)));
+	EXPECT_STREQ("8", attr(LIMITS, "elf/pids_max", buf, sizeof(buf)));
+	read_text(LIMITS_CGROUP "/memory.max", buf, sizeof(buf));
+	EXPECT_STREQ("33554432", buf);
+	read_text(LIMITS_CGROUP "/pids.max", buf, sizeof(buf));
+	EXPECT_STREQ("8", buf);
+	EXPECT_EQ(0, unload(LIMITS));
+}
+
+/* A module without limits shows none, and its cgroup has none. */
+TEST_F_TIMEOUT(contain, limits_none_by_default, TEST_TIMEOUT)
+{
+	char buf[64];
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=ready"));
+	EXPECT_STREQ("max", attr(MOD, "elf/memory_max", buf, sizeof(buf)));
+	EXPECT_STREQ("max", attr(MOD, "elf/pids_max", buf, sizeof(buf)));
+	EXPECT_EQ(0, unload(MOD));
+}
+
+/* Past pids_max, fork() fails with EAGAIN: 1 + 7 children = 8. */
+TEST_F_TIMEOUT(contain, limits_fork_past_pids_max_fails, TEST_TIMEOUT)
+{
+	char buf[128];
+
+	ASSERT_EQ(0, load_ko(LIMITS, "mode=forkmax"));
+	EXPECT_STREQ("forked 7, then EAGAIN",
+		     attr(LIMITS, "elf/status", buf, sizeof(buf)));
+	EXPECT_EQ(8, count_procs(LIMITS));
+	EXPECT_EQ(0, unload(LIMITS));
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(LIMITS) <= 0));
+}
+
+/*
+ * Past memory_max, the module is OOM-killed within its cgroup: it ends
+ * with signal 9, and another module (and this test) live on.
+ */
+TEST_F_TIMEOUT(contain, limits_memory_past_max_is_oom_killed, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(MOD2, "mode=ready"));
+	ASSERT_EQ(0, load_ko(LIMITS, "mode=eatmem"));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " LIMITS ": stopped (signal 9)"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "Memory cgroup out of memory"));
+	EXPECT_TRUE(WAIT_UNTIL(module_gone(LIMITS)));
+	EXPECT_TRUE(module_live(MOD2));
+	EXPECT_EQ(0, unload(MOD2));
+}
+
+/* The administrator lowers both limits; the program never sees elf.*. */
+TEST_F_TIMEOUT(contain, limits_admin_lowers, TEST_TIMEOUT)
+{
+	char buf[128];
+
+	ASSERT_EQ(0, load_ko(LIMITS,
+			     "elf.pids_max=4 mode=forkmax elf.memory_max=16M"));
+	EXPECT_STREQ("16777216", attr(LIMITS, "elf/memory_max", buf,
+				      sizeof(buf)));
+	EXPECT_STREQ("4", attr(LIMITS, "elf/pids_max", buf, sizeof(buf)));
+	read_text(LIMITS_CGROUP "/pids.max", buf, sizeof(buf));
+	EXPECT_STREQ("4", buf);
+	read_text(LIMITS_CGROUP "/memory.max", buf, sizeof(buf));
+	EXPECT_STREQ("16777216", buf);
+	EXPECT_STREQ("forked 3, then EAGAIN",
+		     attr(LIMITS, "elf/status", buf, sizeof(buf)));
+	EXPECT_EQ(0, unload(LIMITS));
+}
+
+/* Through modprobe, as an administrator would; elf.* stays out of argv. */
+TEST_F_TIMEOUT(contain, limits_admin_modprobe_not_in_argv, TEST_TIMEOUT)
+{
+	char buf[64];
+
+	ASSERT_EQ(0, run_cmd(_metadata, false, NULL, 0, MODPROBE, MOD,
+			     "mode=args", "elf.pids_max=5", "x=1", NULL));
+	EXPECT_TRUE(kmsg_wait(&self->log, MOD ": argv[2]=<x=1>"));
+	EXPECT_EQ(0, kmsg_count(&self->log, "=<elf."));
+	EXPECT_TRUE(WAIT_UNTIL(module_gone(MOD)));
+	ASSERT_EQ(0, run_cmd(_metadata, false, NULL, 0, MODPROBE, LIMITS,
+			     "mode=ready", "elf.pids_max=5", NULL));
+	EXPECT_STREQ("5", attr(LIMITS, "elf/pids_max", buf, sizeof(buf)));
+	EXPECT_EQ(0, unload(LIMITS));
+}
+
+/* Without a signed limit, any valid one may be set: none is unlimited. */
+TEST_F_TIMEOUT(contain, limits_admin_sets_unsigned, TEST_TIMEOUT)
+{
+	char buf[128];
+
+	ASSERT_EQ(0, load_ko(MOD, "mode=forkmax elf.pids_max=3"));
+	EXPECT_STREQ("3", attr(MOD, "elf/pids_max", buf, sizeof(buf)));
+	EXPECT_STREQ("max", attr(MOD, "elf/memory_max", buf, sizeof(buf)));
+	EXPECT_STREQ("forked 2, then EAGAIN",
+		     attr(MOD, "elf/status", buf, sizeof(buf)));
+	EXPECT_EQ(0, unload(MOD));
+}
+
+/* A raise above the signed value: -EPERM, one line, nothing runs. */
+TEST_F_TIMEOUT(contain, limits_admin_raise_refused, TEST_TIMEOUT)
+{
+	static const char pids[] = "elf-module " LIMITS
+		": rejected: elf.pids_max=9 is above the signed pids_max";
+	static const char mem[] = "elf-module " LIMITS
+		": rejected: elf.memory_max=33554433 is above the signed memory_max";
+
+	EXPECT_EQ(-EPERM, load_ko(LIMITS, "mode=ready elf.pids_max=9"));
+	EXPECT_TRUE(kmsg_wait(&self->log, pids));
+	EXPECT_EQ(-EPERM, load_ko(LIMITS, "mode=ready elf.memory_max=33554433"));
+	EXPECT_TRUE(kmsg_wait(&self->log, mem));
+	EXPECT_EQ(2, kmsg_count(&self->log, "elf-module " LIMITS));
+	EXPECT_TRUE(module_gone(LIMITS));
+	EXPECT_EQ(0, count_procs(LIMITS));
+}
+
+/* Malformed or unknown elf.* parameters: -EINVAL, one line each. */
+TEST_F_TIMEOUT(contain, limits_admin_malformed_refused, TEST_TIMEOUT)
+{
+	static const char * const params[] = {
+		"elf.pids_max=0", "elf.pids_max=x", "elf.memory_max=1T",
+		"elf.memory_max", "elf.bogus=1",
+	};
+	/* Whole lines: each ends where the needle does. */
+	static const char * const lines[] = {
+		": rejected: bad elf.pids_max=0\n",
+		": rejected: bad elf.pids_max=x\n",
+		": rejected: bad elf.memory_max=1T\n",
+		": rejected: bad elf.memory_max=\n",
+		": rejected: unknown parameter elf.bogus\n",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(params); i++) {
+		EXPECT_EQ(-EINVAL, load_ko(LIMITS, params[i]))
+			TH_LOG("%s", params[i]);
+		EXPECT_TRUE(kmsg_wait(&self->log, lines[i]))
+			TH_LOG("no \"%s\" for %s", lines[i], params[i]);
+	}
+	EXPECT_EQ((int)ARRAY_SIZE(params),
+		  kmsg_count(&self->log, "elf-module " LIMITS));
+	EXPECT_TRUE(module_gone(LIMITS));
 }
 
 TEST_HARNESS_MAIN

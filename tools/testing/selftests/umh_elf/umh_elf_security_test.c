@@ -1353,13 +1353,13 @@ static int change_image(struct image *img, enum change change, __u64 arg,
 
 /*
  * Hostile headers: every case must fail with ENOEXEC (EINVAL for a bad
- * capabilities= list, EEXIST for the name of a built-in module), log
- * exactly one "elf-module" line saying why, and
- * start nothing.  Two controls show that the image and the rewriting of
- * .modinfo are sound: the tiny module unchanged, and with a name of 55
- * characters, loads and exits 0.  Where signatures are enforced or
- * lockdown is on, every case (all unsigned) is refused before the image
- * is looked at: no "elf-module" line at all.
+ * capabilities= list or limit, EEXIST for the name of a built-in
+ * module), log exactly one "elf-module" line saying why, and start
+ * nothing.  Three controls show that the image and the rewriting of
+ * .modinfo are sound: the tiny module unchanged, with a name of 55
+ * characters, and with valid limits, loads and exits 0.  Where
+ * signatures are enforced or lockdown is on, every case (all unsigned)
+ * is refused before the image is looked at: no "elf-module" line at all.
  */
 
 FIXTURE(hostile_header) {
@@ -1587,6 +1587,63 @@ FIXTURE_VARIANT_ADD(hostile_header, caps_twice) {
 	.change = CH_MODINFO,
 	.modinfo = (const char * const []){
 		"name=" TINY, "capabilities=", "capabilities=", NULL,
+	},
+	.ret = -ENOEXEC, .reason = DUPLICATE,
+};
+
+FIXTURE_VARIANT_ADD(hostile_header, limits_valid) {
+	.change = CH_MODINFO,
+	.modinfo = (const char * const []){
+		"name=" TINY, "memory_max=16M", "pids_max=1", NULL,
+	},
+	.ret = 0, .name = TINY,
+};
+
+FIXTURE_VARIANT_ADD(hostile_header, memory_max_bad_suffix) {
+	.change = CH_MODINFO,
+	.modinfo = (const char * const []){
+		"name=" TINY, "memory_max=12Q", NULL,
+	},
+	.ret = -EINVAL, .reason = "bad memory_max= in .modinfo: '12Q'",
+};
+
+FIXTURE_VARIANT_ADD(hostile_header, memory_max_zero) {
+	.change = CH_MODINFO,
+	.modinfo = (const char * const []){
+		"name=" TINY, "memory_max=0", NULL,
+	},
+	.ret = -EINVAL, .reason = "bad memory_max= in .modinfo: '0'",
+};
+
+FIXTURE_VARIANT_ADD(hostile_header, memory_max_overflow) {
+	.change = CH_MODINFO,
+	.modinfo = (const char * const []){
+		"name=" TINY, "memory_max=17179869184G", NULL,
+	},
+	.ret = -EINVAL,
+	.reason = "bad memory_max= in .modinfo: '17179869184G'",
+};
+
+FIXTURE_VARIANT_ADD(hostile_header, pids_max_zero) {
+	.change = CH_MODINFO,
+	.modinfo = (const char * const []){
+		"name=" TINY, "pids_max=0", NULL,
+	},
+	.ret = -EINVAL, .reason = "bad pids_max= in .modinfo: '0'",
+};
+
+FIXTURE_VARIANT_ADD(hostile_header, pids_max_negative) {
+	.change = CH_MODINFO,
+	.modinfo = (const char * const []){
+		"name=" TINY, "pids_max=-1", NULL,
+	},
+	.ret = -EINVAL, .reason = "bad pids_max= in .modinfo: '-1'",
+};
+
+FIXTURE_VARIANT_ADD(hostile_header, pids_max_twice) {
+	.change = CH_MODINFO,
+	.modinfo = (const char * const []){
+		"name=" TINY, "pids_max=4", "pids_max=4", NULL,
 	},
 	.ret = -ENOEXEC, .reason = DUPLICATE,
 };
