@@ -52,38 +52,38 @@
 #define ELF_UMH_STOP_MIN_MS	100
 #define ELF_UMH_STOP_MAX_MS	(60 * 1000)
 
-static int elf_umh_set_ready_timeout(const char *val,
-				     const struct kernel_param *kp)
+static int elfmod_set_ready_timeout(const char *val,
+				    const struct kernel_param *kp)
 {
 	return param_set_uint_minmax(val, kp, ELF_UMH_READY_MIN_MS,
 				     ELF_UMH_READY_MAX_MS);
 }
 
-static int elf_umh_set_stop_timeout(const char *val,
-				    const struct kernel_param *kp)
+static int elfmod_set_stop_timeout(const char *val,
+				   const struct kernel_param *kp)
 {
 	return param_set_uint_minmax(val, kp, ELF_UMH_STOP_MIN_MS,
 				     ELF_UMH_STOP_MAX_MS);
 }
 
-static const struct kernel_param_ops elf_umh_ready_timeout_ops = {
-	.set = elf_umh_set_ready_timeout,
+static const struct kernel_param_ops elfmod_ready_timeout_ops = {
+	.set = elfmod_set_ready_timeout,
 	.get = param_get_uint,
 };
 
-static const struct kernel_param_ops elf_umh_stop_timeout_ops = {
-	.set = elf_umh_set_stop_timeout,
+static const struct kernel_param_ops elfmod_stop_timeout_ops = {
+	.set = elfmod_set_stop_timeout,
 	.get = param_get_uint,
 };
 
 static unsigned int elf_ready_timeout_ms = 30000;
-module_param_cb(elf_ready_timeout_ms, &elf_umh_ready_timeout_ops,
+module_param_cb(elf_ready_timeout_ms, &elfmod_ready_timeout_ops,
 		&elf_ready_timeout_ms, 0644);
 MODULE_PARM_DESC(elf_ready_timeout_ms,
 		 "How long an ELF module gets to become ready, in ms (100 to 600000)");
 
 static unsigned int elf_stop_timeout_ms = 5000;
-module_param_cb(elf_stop_timeout_ms, &elf_umh_stop_timeout_ops,
+module_param_cb(elf_stop_timeout_ms, &elfmod_stop_timeout_ops,
 		&elf_stop_timeout_ms, 0644);
 MODULE_PARM_DESC(elf_stop_timeout_ms,
 		 "How long an ELF module gets to exit after SIGTERM, in ms (100 to 60000)");
@@ -122,7 +122,7 @@ struct elf_module {
 };
 
 /* What the checks read out of an image. */
-struct elf_umh_image {
+struct elfmod_image {
 	const char *memory_max;
 	const char *pids_max;
 	const char *name;
@@ -134,7 +134,7 @@ struct elf_umh_image {
 
 #ifdef CONFIG_KALLSYMS
 /* The symbol table of every ELF module: empty. */
-static struct mod_kallsyms elf_umh_no_kallsyms;
+static struct mod_kallsyms elfmod_no_kallsyms;
 #endif
 
 static struct elf_module *to_elf_module(struct module *mod)
@@ -143,13 +143,13 @@ static struct elf_module *to_elf_module(struct module *mod)
 }
 
 /**
- * elf_umh_is_exec() - whether a module image is an ELF executable
+ * elfmod_is_exec() - whether a module image is an ELF executable
  * @info: the image, after module_sig_check()
  *
  * Return: true if @info holds an ELF file of type ET_EXEC or ET_DYN, in
- * either byte order, which elf_umh_load() takes from here.
+ * either byte order, which elfmod_load() takes from here.
  */
-bool elf_umh_is_exec(const struct load_info *info)
+bool elfmod_is_exec(const struct load_info *info)
 {
 	const Elf_Ehdr *hdr = info->hdr;
 	u16 type;
@@ -163,7 +163,7 @@ bool elf_umh_is_exec(const struct load_info *info)
 	return type == ET_EXEC || type == ET_DYN;
 }
 
-static int elf_umh_reject(const char *name, const char *why)
+static int elfmod_reject(const char *name, const char *why)
 {
 	if (name)
 		pr_err("elf-module %s: rejected: %s\n", name, why);
@@ -173,61 +173,61 @@ static int elf_umh_reject(const char *name, const char *why)
 }
 
 /* Is [off, off + n * size) inside an image of @len bytes? */
-static bool elf_umh_in_image(u64 off, u64 n, u64 size, unsigned long len)
+static bool elfmod_in_image(u64 off, u64 n, u64 size, unsigned long len)
 {
 	return off <= len && n <= (len - off) / max_t(u64, size, 1);
 }
 
-static int elf_umh_check_header(const Elf_Ehdr *hdr, unsigned long len)
+static int elfmod_check_header(const Elf_Ehdr *hdr, unsigned long len)
 {
 	if (hdr->e_ident[EI_CLASS] != ELF_CLASS)
-		return elf_umh_reject(NULL, "wrong ELF class for this machine");
+		return elfmod_reject(NULL, "wrong ELF class for this machine");
 	if (hdr->e_ident[EI_DATA] != ELF_DATA)
-		return elf_umh_reject(NULL, "wrong byte order for this machine");
+		return elfmod_reject(NULL, "wrong byte order for this machine");
 	if (hdr->e_ident[EI_VERSION] != EV_CURRENT ||
 	    hdr->e_version != EV_CURRENT)
-		return elf_umh_reject(NULL, "unknown ELF version");
+		return elfmod_reject(NULL, "unknown ELF version");
 	if (!elf_check_arch(hdr))
-		return elf_umh_reject(NULL, "not an executable for this machine");
+		return elfmod_reject(NULL, "not an executable for this machine");
 	if (hdr->e_ehsize < sizeof(*hdr))
-		return elf_umh_reject(NULL, "truncated ELF header");
+		return elfmod_reject(NULL, "truncated ELF header");
 	if (hdr->e_phentsize != sizeof(Elf_Phdr) || !hdr->e_phnum ||
 	    hdr->e_phnum > 65536U / sizeof(Elf_Phdr) ||
-	    !elf_umh_in_image(hdr->e_phoff, hdr->e_phnum, sizeof(Elf_Phdr),
+	    !elfmod_in_image(hdr->e_phoff, hdr->e_phnum, sizeof(Elf_Phdr),
 			      len))
-		return elf_umh_reject(NULL, "program headers out of bounds");
+		return elfmod_reject(NULL, "program headers out of bounds");
 	if (hdr->e_shentsize != sizeof(Elf_Shdr) || !hdr->e_shnum ||
 	    hdr->e_shstrndx >= hdr->e_shnum ||
-	    !elf_umh_in_image(hdr->e_shoff, hdr->e_shnum, sizeof(Elf_Shdr),
+	    !elfmod_in_image(hdr->e_shoff, hdr->e_shnum, sizeof(Elf_Shdr),
 			      len))
-		return elf_umh_reject(NULL, "section headers out of bounds");
+		return elfmod_reject(NULL, "section headers out of bounds");
 	return 0;
 }
 
-static int elf_umh_check_segments(const Elf_Ehdr *hdr, unsigned long len)
+static int elfmod_check_segments(const Elf_Ehdr *hdr, unsigned long len)
 {
 	const Elf_Phdr *phdr = (const void *)hdr + hdr->e_phoff;
 	unsigned int i, loads = 0;
 
 	for (i = 0; i < hdr->e_phnum; i++, phdr++) {
 		if (phdr->p_type == PT_INTERP)
-			return elf_umh_reject(NULL,
+			return elfmod_reject(NULL,
 					      "PT_INTERP: not statically linked");
 		if (phdr->p_type != PT_LOAD)
 			continue;
-		if (!elf_umh_in_image(phdr->p_offset, phdr->p_filesz, 1, len) ||
+		if (!elfmod_in_image(phdr->p_offset, phdr->p_filesz, 1, len) ||
 		    phdr->p_filesz > phdr->p_memsz)
-			return elf_umh_reject(NULL, "segment out of bounds");
+			return elfmod_reject(NULL, "segment out of bounds");
 		loads++;
 	}
 	if (!loads)
-		return elf_umh_reject(NULL, "no PT_LOAD segment");
+		return elfmod_reject(NULL, "no PT_LOAD segment");
 	return 0;
 }
 
 /* Find .modinfo; on success *@start and *@size say where it is. */
-static int elf_umh_find_modinfo(const Elf_Ehdr *hdr, unsigned long len,
-				const char **start, unsigned long *size)
+static int elfmod_find_modinfo(const Elf_Ehdr *hdr, unsigned long len,
+			       const char **start, unsigned long *size)
 {
 	const Elf_Shdr *shdr = (const void *)hdr + hdr->e_shoff;
 	const Elf_Shdr *strsec = &shdr[hdr->e_shstrndx];
@@ -235,43 +235,43 @@ static int elf_umh_find_modinfo(const Elf_Ehdr *hdr, unsigned long len,
 	unsigned int i;
 
 	if (strsec->sh_type != SHT_STRTAB || !strsec->sh_size ||
-	    !elf_umh_in_image(strsec->sh_offset, strsec->sh_size, 1, len) ||
+	    !elfmod_in_image(strsec->sh_offset, strsec->sh_size, 1, len) ||
 	    names[strsec->sh_size - 1])
-		return elf_umh_reject(NULL, "bad section name table");
+		return elfmod_reject(NULL, "bad section name table");
 
 	for (i = 0; i < hdr->e_shnum; i++) {
 		if (shdr[i].sh_name >= strsec->sh_size ||
 		    strcmp(names + shdr[i].sh_name, ".modinfo"))
 			continue;
 		if (shdr[i].sh_type != SHT_PROGBITS || !shdr[i].sh_size ||
-		    !elf_umh_in_image(shdr[i].sh_offset, shdr[i].sh_size, 1,
+		    !elfmod_in_image(shdr[i].sh_offset, shdr[i].sh_size, 1,
 				      len))
-			return elf_umh_reject(NULL, ".modinfo out of bounds");
+			return elfmod_reject(NULL, ".modinfo out of bounds");
 		*start = (const void *)hdr + shdr[i].sh_offset;
 		*size = shdr[i].sh_size;
 		if ((*start)[*size - 1])
-			return elf_umh_reject(NULL,
+			return elfmod_reject(NULL,
 					      ".modinfo not NUL-terminated");
 		return 0;
 	}
-	return elf_umh_reject(NULL, "no .modinfo section");
+	return elfmod_reject(NULL, "no .modinfo section");
 }
 
 /* Record "@tag=value" of @entry in @slot; each tag may appear once. */
-static int elf_umh_take_tag(const char *entry, const char *tag,
-			    const char **slot, const char *name)
+static int elfmod_take_tag(const char *entry, const char *tag,
+			   const char **slot, const char *name)
 {
 	size_t n = strlen(tag);
 
 	if (strncmp(entry, tag, n) || entry[n] != '=')
 		return 0;
 	if (*slot)
-		return elf_umh_reject(name, "duplicate tag in .modinfo");
+		return elfmod_reject(name, "duplicate tag in .modinfo");
 	*slot = entry + n + 1;
 	return 0;
 }
 
-static bool elf_umh_valid_name(const char *name)
+static bool elfmod_valid_name(const char *name)
 {
 	size_t len = strlen(name);
 	const char *p;
@@ -284,51 +284,51 @@ static bool elf_umh_valid_name(const char *name)
 	return true;
 }
 
-static int elf_umh_parse_modinfo(const char *start, unsigned long size,
-				 struct elf_umh_image *img)
+static int elfmod_parse_modinfo(const char *start, unsigned long size,
+				struct elfmod_image *img)
 {
 	const char *p, *end = start + size;
 	int err = 0;
 
 	for (p = start; p < end && !err; p += strlen(p) + 1) {
-		err = elf_umh_take_tag(p, "name", &img->name, img->name);
+		err = elfmod_take_tag(p, "name", &img->name, img->name);
 		if (!err)
-			err = elf_umh_take_tag(p, "version", &img->version,
-					       img->name);
+			err = elfmod_take_tag(p, "version", &img->version,
+					      img->name);
 		if (!err)
-			err = elf_umh_take_tag(p, "capabilities",
-					       &img->capabilities, img->name);
+			err = elfmod_take_tag(p, "capabilities",
+					      &img->capabilities, img->name);
 		if (!err)
-			err = elf_umh_take_tag(p, "memory_max",
-					       &img->memory_max, img->name);
+			err = elfmod_take_tag(p, "memory_max",
+					      &img->memory_max, img->name);
 		if (!err)
-			err = elf_umh_take_tag(p, "pids_max", &img->pids_max,
-					       img->name);
+			err = elfmod_take_tag(p, "pids_max", &img->pids_max,
+					      img->name);
 	}
 	if (err)
 		return err;
 	if (!img->name)
-		return elf_umh_reject(NULL, "no name= in .modinfo");
-	if (!elf_umh_valid_name(img->name))
-		return elf_umh_reject(NULL, "bad name= in .modinfo");
+		return elfmod_reject(NULL, "no name= in .modinfo");
+	if (!elfmod_valid_name(img->name))
+		return elfmod_reject(NULL, "bad name= in .modinfo");
 	return 0;
 }
 
-static int elf_umh_check_image(const struct load_info *info,
-			       struct elf_umh_image *img)
+static int elfmod_check_image(const struct load_info *info,
+			      struct elfmod_image *img)
 {
 	const Elf_Ehdr *hdr = info->hdr;
 	const char *modinfo;
 	unsigned long size;
 	int err;
 
-	err = elf_umh_check_header(hdr, info->len);
+	err = elfmod_check_header(hdr, info->len);
 	if (!err)
-		err = elf_umh_check_segments(hdr, info->len);
+		err = elfmod_check_segments(hdr, info->len);
 	if (!err)
-		err = elf_umh_find_modinfo(hdr, info->len, &modinfo, &size);
+		err = elfmod_find_modinfo(hdr, info->len, &modinfo, &size);
 	if (!err)
-		err = elf_umh_parse_modinfo(modinfo, size, img);
+		err = elfmod_parse_modinfo(modinfo, size, img);
 	if (!err) {
 		img->modinfo = modinfo;
 		img->modinfo_size = size;
@@ -336,13 +336,13 @@ static int elf_umh_check_image(const struct load_info *info,
 	return err;
 }
 
-struct elf_umh_cap_name {
+struct elfmod_cap_name {
 	int cap;
 	const char *name;
 };
 
 #define ELF_UMH_CAP(c)	{ CAP_##c, #c }
-static const struct elf_umh_cap_name elf_umh_caps[] = {
+static const struct elfmod_cap_name elfmod_caps[] = {
 	ELF_UMH_CAP(CHOWN), ELF_UMH_CAP(DAC_OVERRIDE),
 	ELF_UMH_CAP(DAC_READ_SEARCH), ELF_UMH_CAP(FOWNER),
 	ELF_UMH_CAP(FSETID), ELF_UMH_CAP(KILL), ELF_UMH_CAP(SETGID),
@@ -364,26 +364,26 @@ static const struct elf_umh_cap_name elf_umh_caps[] = {
 	ELF_UMH_CAP(CHECKPOINT_RESTORE),
 };
 
-static_assert(ARRAY_SIZE(elf_umh_caps) == CAP_LAST_CAP + 1);
+static_assert(ARRAY_SIZE(elfmod_caps) == CAP_LAST_CAP + 1);
 
 /* A capability by its name, with or without "cap_", in any case. */
-static int elf_umh_cap_by_name(const char *name, size_t len)
+static int elfmod_cap_by_name(const char *name, size_t len)
 {
-	const struct elf_umh_cap_name *c;
+	const struct elfmod_cap_name *c;
 
 	if (len > 4 && !strncasecmp(name, "cap_", 4)) {
 		name += 4;
 		len -= 4;
 	}
-	for (c = elf_umh_caps; c < elf_umh_caps + ARRAY_SIZE(elf_umh_caps); c++)
+	for (c = elfmod_caps; c < elfmod_caps + ARRAY_SIZE(elfmod_caps); c++)
 		if (strlen(c->name) == len && !strncasecmp(c->name, name, len))
 			return c->cap;
 	return -EINVAL;
 }
 
 /* Parse "cap_a,cap_b" (possibly empty) into @caps. */
-static int elf_umh_parse_caps(const char *modname, const char *list,
-			      kernel_cap_t *caps)
+static int elfmod_parse_caps(const char *modname, const char *list,
+			     kernel_cap_t *caps)
 {
 	const char *p = list;
 	size_t len;
@@ -392,7 +392,7 @@ static int elf_umh_parse_caps(const char *modname, const char *list,
 	*caps = CAP_EMPTY_SET;
 	for (; *p; p += len + (p[len] == ',')) {
 		len = strcspn(p, ",");
-		cap = elf_umh_cap_by_name(p, len);
+		cap = elfmod_cap_by_name(p, len);
 		if (cap < 0) {
 			pr_err("elf-module %s: rejected: unknown capability '%.*s'\n",
 			       modname, (int)len, p);
@@ -409,7 +409,7 @@ static int elf_umh_parse_caps(const char *modname, const char *list,
  * in place: each word is put back together as "key=value" or "key".  The
  * kernel's own parameters (elf.KEY=VALUE) are left out.
  */
-static char **elf_umh_build_argv(char *name, char *args)
+static char **elfmod_build_argv(char *name, char *args)
 {
 	char **argv, *param, *val;
 	size_t words = 1, n = 1;
@@ -426,7 +426,7 @@ static char **elf_umh_build_argv(char *name, char *args)
 	args = skip_spaces(args);
 	while (*args && n <= words) {
 		args = next_arg(args, &param, &val);
-		if (elf_umh_policy_param(param))
+		if (elfmod_policy_param(param))
 			continue;
 		if (val) {
 			size_t plen = strlen(param);
@@ -441,7 +441,7 @@ static char **elf_umh_build_argv(char *name, char *args)
 }
 
 /* The name of a built-in module, or of built-in code in /sys/module. */
-static int elf_umh_check_builtin(const char *name)
+static int elfmod_check_builtin(const char *name)
 {
 	if (!module_builtin_name(name))
 		return 0;
@@ -450,7 +450,7 @@ static int elf_umh_check_builtin(const char *name)
 	return -EEXIST;
 }
 
-static struct elf_module *elf_umh_alloc(const struct elf_umh_image *img)
+static struct elf_module *elfmod_alloc(const struct elfmod_image *img)
 {
 	struct elf_module *em;
 	const char *aliases;
@@ -469,11 +469,11 @@ static struct elf_module *elf_umh_alloc(const struct elf_umh_image *img)
 		if (!em->mod.version)
 			goto free;
 	}
-	em->mod.elf_umh = true;
+	em->mod.elfmod = true;
 	module_unload_init(&em->mod);
 	init_param_lock(&em->mod);
 #ifdef CONFIG_KALLSYMS
-	RCU_INIT_POINTER(em->mod.kallsyms, &elf_umh_no_kallsyms);
+	RCU_INIT_POINTER(em->mod.kallsyms, &elfmod_no_kallsyms);
 #endif
 	return em;
 free:
@@ -482,7 +482,7 @@ free:
 	return NULL;
 }
 
-static void elf_umh_free(struct elf_module *em)
+static void elfmod_free(struct elf_module *em)
 {
 	kfree(em->mod.version);	/* NULL if freed with its sysfs file */
 	kfree(em->mod.args);
@@ -581,7 +581,7 @@ static ELF_UMH_ATTR(elf_attr_sha256, "sha256", elf_sha256_show);
 static ELF_UMH_ATTR(elf_attr_signed, "signed", elf_signed_show);
 static ELF_UMH_ATTR(elf_attr_status, "status", elf_status_show);
 
-static struct attribute *elf_umh_attrs[] = {
+static struct attribute *elfmod_attrs[] = {
 	&elf_attr_dropped_events.attr,
 	&elf_attr_dropped_replies.attr,
 	&elf_attr_memory_max.attr,
@@ -594,19 +594,19 @@ static struct attribute *elf_umh_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group elf_umh_group = {
+static const struct attribute_group elfmod_group = {
 	.name = "elf",
-	.attrs = elf_umh_attrs,
+	.attrs = elfmod_attrs,
 };
 
-static int elf_umh_sysfs_add(struct elf_module *em)
+static int elfmod_sysfs_add(struct elf_module *em)
 {
 	int err;
 
 	err = mod_sysfs_setup(&em->mod, NULL, NULL, 0);
 	if (err)
 		return err;
-	err = sysfs_create_group(&em->mod.mkobj.kobj, &elf_umh_group);
+	err = sysfs_create_group(&em->mod.mkobj.kobj, &elfmod_group);
 	if (err) {
 		mod_sysfs_teardown(&em->mod);
 		return err;
@@ -615,40 +615,40 @@ static int elf_umh_sysfs_add(struct elf_module *em)
 	return 0;
 }
 
-static void elf_umh_release(struct kref *kref)
+static void elfmod_release(struct kref *kref)
 {
 	struct elf_module *em = container_of(kref, struct elf_module, kref);
 
 	umh_elf_release(&em->proc);
-	elf_umh_free(em);
+	elfmod_free(em);
 }
 
 /*
  * Take a module that is not live (any more) off the list and drop the
  * list's reference: holders of the in-kernel API may keep it a while.
  */
-static void elf_umh_destroy(struct elf_module *em)
+static void elfmod_destroy(struct elf_module *em)
 {
 	if (em->sysfs) {
-		sysfs_remove_group(&em->mod.mkobj.kobj, &elf_umh_group);
+		sysfs_remove_group(&em->mod.mkobj.kobj, &elfmod_group);
 		mod_sysfs_teardown(&em->mod);
 	}
 	mod_unlink(&em->mod);
-	kref_put(&em->kref, elf_umh_release);
+	kref_put(&em->kref, elfmod_release);
 }
 
 /*
  * Destroy a module whose processes are gone, from the load or rmmod path:
  * make sure the reaper neither runs nor will.
  */
-static void elf_umh_destroy_stopped(struct elf_module *em)
+static void elfmod_destroy_stopped(struct elf_module *em)
 {
 	umh_elf_quiesce(&em->proc);
 	cancel_work_sync(&em->reap);
-	elf_umh_destroy(em);
+	elfmod_destroy(em);
 }
 
-static void elf_umh_log_end(struct elf_module *em)
+static void elfmod_log_end(struct elf_module *em)
 {
 	char how[32];
 
@@ -656,7 +656,7 @@ static void elf_umh_log_end(struct elf_module *em)
 	pr_info("elf-module %s: stopped (%s)\n", em->mod.name, how);
 }
 
-static void elf_umh_reap(struct work_struct *work)
+static void elfmod_reap(struct work_struct *work)
 {
 	struct elf_module *em = container_of(work, struct elf_module, reap);
 
@@ -668,23 +668,23 @@ static void elf_umh_reap(struct work_struct *work)
 	em->mod.state = MODULE_STATE_GOING;
 	mutex_unlock(&module_mutex);
 
-	elf_umh_log_end(em);
-	elf_umh_destroy(em);
+	elfmod_log_end(em);
+	elfmod_destroy(em);
 }
 
-static void elf_umh_ended(struct umh_elf_proc *proc)
+static void elfmod_ended(struct umh_elf_proc *proc)
 {
 	struct elf_module *em = container_of(proc, struct elf_module, proc);
 
 	schedule_work(&em->reap);
 }
 
-static int elf_umh_start(struct elf_module *em, const struct load_info *info)
+static int elfmod_start(struct elf_module *em, const struct load_info *info)
 {
 	char **argv;
 	int err;
 
-	argv = elf_umh_build_argv(em->mod.name, em->mod.args);
+	argv = elfmod_build_argv(em->mod.name, em->mod.args);
 	if (IS_ERR(argv))
 		return PTR_ERR(argv);
 	err = umh_elf_spawn(&em->proc, info->hdr, info->len, argv);
@@ -709,7 +709,7 @@ static int elf_umh_start(struct elf_module *em, const struct load_info *info)
  * its load (module_load_shared()): the load goes on for them, and they
  * get what it returns.  The killed caller itself never sees it.
  */
-static int elf_umh_wait(struct elf_module *em, const struct load_info *info)
+static int elfmod_wait(struct elf_module *em, const struct load_info *info)
 {
 	unsigned long timeout = msecs_to_jiffies(READ_ONCE(elf_ready_timeout_ms));
 	unsigned long deadline = jiffies + timeout;
@@ -732,7 +732,7 @@ static int elf_umh_wait(struct elf_module *em, const struct load_info *info)
  * Make a ready module live, unless its processes are all gone by now:
  * then the load reports how it ended, and the reaper leaves it alone.
  */
-static bool elf_umh_go_live(struct elf_module *em)
+static bool elfmod_go_live(struct elf_module *em)
 {
 	bool live;
 
@@ -750,12 +750,12 @@ static bool elf_umh_go_live(struct elf_module *em)
 }
 
 /* Wait for the outcome of a started module; returns what the load returns. */
-static int elf_umh_settle(struct elf_module *em, const struct load_info *info)
+static int elfmod_settle(struct elf_module *em, const struct load_info *info)
 {
-	int ret = elf_umh_wait(em, info);
+	int ret = elfmod_wait(em, info);
 
 	/* From LIVE on, the reaper may free @em at any time. */
-	if (ret == UMH_ELF_RUNNING && elf_umh_go_live(em))
+	if (ret == UMH_ELF_RUNNING && elfmod_go_live(em))
 		return UMH_ELF_RUNNING;
 	/* Stop what is left (everything, on a timeout or a signal). */
 	umh_elf_stop(&em->proc, 0);
@@ -763,7 +763,7 @@ static int elf_umh_settle(struct elf_module *em, const struct load_info *info)
 		pr_info("elf-module %s: stopped (timeout)\n", em->mod.name);
 		return ret;
 	}
-	elf_umh_log_end(em);
+	elfmod_log_end(em);
 	/* Ready, but gone before the load returned: report that end. */
 	if (ret == UMH_ELF_RUNNING)
 		ret = umh_elf_result(&em->proc);
@@ -775,7 +775,7 @@ static int elf_umh_settle(struct elf_module *em, const struct load_info *info)
  * processes are all gone, but which the reaper (or rmmod) has not yet
  * taken off the list.  Called as a wait condition, hence the annotation.
  */
-static bool elf_umh_name_held_by_dead(const char *name)
+static bool elfmod_name_held_by_dead(const char *name)
 {
 	struct module *mod;
 	bool dead;
@@ -797,14 +797,14 @@ static bool elf_umh_name_held_by_dead(const char *name)
  * (mod_unlink() wakes module_wq) and then starts afresh, where
  * add_unformed_module() would say -EEXIST or -EBUSY.
  */
-static int elf_umh_wait_name(const char *name)
+static int elfmod_wait_name(const char *name)
 {
-	if (wait_event_killable(module_wq, !elf_umh_name_held_by_dead(name)))
+	if (wait_event_killable(module_wq, !elfmod_name_held_by_dead(name)))
 		return -EINTR;
 	return 0;
 }
 
-static void elf_umh_taint(struct elf_module *em, const struct load_info *info)
+static void elfmod_taint(struct elf_module *em, const struct load_info *info)
 {
 	struct module *mod = &em->mod;
 
@@ -821,28 +821,28 @@ static void elf_umh_taint(struct elf_module *em, const struct load_info *info)
 }
 
 /* The signed limits, as the elf.KEY=VALUE parameters tighten them. */
-static int elf_umh_set_limits(struct elf_module *em,
-			      const struct elf_umh_image *img)
+static int elfmod_set_limits(struct elf_module *em,
+			     const struct elfmod_image *img)
 {
 	int err;
 
-	err = elf_umh_policy_parse(em->mod.name, img->memory_max, img->pids_max,
-				   em->mod.args, &em->limits);
+	err = elfmod_policy_parse(em->mod.name, img->memory_max, img->pids_max,
+				  em->mod.args, &em->limits);
 	if (!err)
 		umh_elf_limit_resources(&em->proc, &em->limits);
 	return err;
 }
 
-static int elf_umh_prepare(struct elf_module *em, const struct elf_umh_image *img,
-			   const struct load_info *info,
-			   const char __user *uargs)
+static int elfmod_prepare(struct elf_module *em, const struct elfmod_image *img,
+			  const struct load_info *info,
+			  const char __user *uargs)
 {
-	umh_elf_proc_init(&em->proc, em->mod.name, elf_umh_ended);
-	INIT_WORK(&em->reap, elf_umh_reap);
+	umh_elf_proc_init(&em->proc, em->mod.name, elfmod_ended);
+	INIT_WORK(&em->reap, elfmod_reap);
 	kref_init(&em->kref);
 	if (img->capabilities) {
 		kernel_cap_t caps;
-		int err = elf_umh_parse_caps(em->mod.name, img->capabilities,
+		int err = elfmod_parse_caps(em->mod.name, img->capabilities,
 					     &caps);
 		if (err)
 			return err;
@@ -858,12 +858,12 @@ static int elf_umh_prepare(struct elf_module *em, const struct elf_umh_image *im
 		return err;
 	}
 	sha256((const u8 *)info->hdr, info->len, em->sha256);
-	return elf_umh_set_limits(em, img);
+	return elfmod_set_limits(em, img);
 }
 
 /**
- * elf_umh_load() - load an ELF module
- * @info: the image, signature checked; elf_umh_is_exec() said yes
+ * elfmod_load() - load an ELF module
+ * @info: the image, signature checked; elfmod_is_exec() said yes
  * @uargs: the parameter string from user space
  * @flags: flags of finit_module()
  *
@@ -873,70 +873,70 @@ static int elf_umh_prepare(struct elf_module *em, const struct elf_umh_image *im
  * Return: 0 if the module is ready, or ran to completion with status 0;
  * otherwise a negative errno (see Documentation/admin-guide/elf-modules.rst).
  */
-int elf_umh_load(struct load_info *info, const char __user *uargs, int flags)
+int elfmod_load(struct load_info *info, const char __user *uargs, int flags)
 {
-	struct elf_umh_image img = { };
+	struct elfmod_image img = { };
 	struct elf_module *em;
 	int err;
 
-	err = elf_umh_check_image(info, &img);
+	err = elfmod_check_image(info, &img);
 	if (err)
 		goto free_copy;
-	if (blacklisted(img.name)) {
+	if (module_blacklisted(img.name)) {
 		pr_err("Module %s is blacklisted\n", img.name);
 		err = -EPERM;
 		goto free_copy;
 	}
 	err = -ENOMEM;
-	em = elf_umh_alloc(&img);
+	em = elfmod_alloc(&img);
 	if (!em)
 		goto free_copy;
-	err = elf_umh_prepare(em, &img, info, uargs);
+	err = elfmod_prepare(em, &img, info, uargs);
 	if (err)
 		goto free_em;
 
 	audit_log_kern_module(em->mod.name);
-	err = elf_umh_check_builtin(em->mod.name);
+	err = elfmod_check_builtin(em->mod.name);
 	if (!err)
-		err = elf_umh_wait_name(em->mod.name);
+		err = elfmod_wait_name(em->mod.name);
 	if (!err)
 		err = add_unformed_module(&em->mod);
 	if (err)
 		goto free_em;
-	elf_umh_taint(em, info);
+	elfmod_taint(em, info);
 
 	mutex_lock(&module_mutex);
 	em->mod.state = MODULE_STATE_COMING;
 	mutex_unlock(&module_mutex);
 
-	err = elf_umh_sysfs_add(em);
+	err = elfmod_sysfs_add(em);
 	if (!err)
-		err = elf_umh_start(em, info);
+		err = elfmod_start(em, info);
 	else if (err == -EINVAL)	/* a built-in module of that name */
 		err = -EEXIST;
 	/* The process runs from its own copy, in shmem. */
-	free_copy(info, flags);
+	module_free_copy(info, flags);
 	if (err)
 		goto destroy;
 
-	err = elf_umh_settle(em, info);
+	err = elfmod_settle(em, info);
 	/* Live, or run to completion: a load, for request_module(). */
 	if (err == UMH_ELF_RUNNING || !err)
 		kmod_note_load();
 	if (err == UMH_ELF_RUNNING)
 		return 0;
 destroy:
-	elf_umh_destroy_stopped(em);
+	elfmod_destroy_stopped(em);
 	return err;
 free_em:
-	elf_umh_free(em);
+	elfmod_free(em);
 free_copy:
-	free_copy(info, flags);
+	module_free_copy(info, flags);
 	return err;
 }
 
 /**
- * elf_umh_delete() - unload an ELF module (the end of delete_module())
+ * elfmod_delete() - unload an ELF module (the end of delete_module())
  * @mod: the module, which try_stop_module() has set GOING
  *
  * Stops its processes (SIGTERM, then SIGKILL after the stop timeout),
@@ -944,18 +944,18 @@ free_copy:
  *
  * Return: 0.
  */
-int elf_umh_delete(struct module *mod)
+int elfmod_delete(struct module *mod)
 {
 	struct elf_module *em = to_elf_module(mod);
 
 	umh_elf_stop(&em->proc, msecs_to_jiffies(READ_ONCE(elf_stop_timeout_ms)));
 	pr_info("elf-module %s: stopped (rmmod)\n", mod->name);
-	elf_umh_destroy_stopped(em);
+	elfmod_destroy_stopped(em);
 	return 0;
 }
 
 /**
- * elf_umh_gone() - whether the processes of an ELF module are all gone
+ * elfmod_gone() - whether the processes of an ELF module are all gone
  * @mod: an ELF module
  *
  * True from the moment its last process has exited, before the reaper
@@ -966,13 +966,13 @@ int elf_umh_delete(struct module *mod)
  * Context: any context; does not sleep.
  * Return: true if the module ran and every process of it has exited.
  */
-bool elf_umh_gone(struct module *mod)
+bool elfmod_gone(struct module *mod)
 {
 	return umh_elf_dead(&to_elf_module(mod)->proc);
 }
 
 /* @name as modprobe compares it, or NULL. */
-static char *elf_umh_normalize(const char *name)
+static char *elfmod_normalize(const char *name)
 {
 	size_t len = strlen(name);
 	char *norm;
@@ -990,13 +990,13 @@ static char *elf_umh_normalize(const char *name)
  * NULL: also if its processes are gone, even before the reaper has taken
  * it off the list.
  */
-static struct elf_module *elf_umh_find_get(const char *name)
+static struct elf_module *elfmod_find_get(const char *name)
 {
 	struct elf_module *em = NULL;
 	struct module *mod;
 	char *norm;
 
-	norm = elf_umh_normalize(name);
+	norm = elfmod_normalize(name);
 	if (!norm)
 		return NULL;
 	mutex_lock(&module_mutex);
@@ -1038,14 +1038,14 @@ struct elf_module *umh_elf_get(const char *name)
 	struct elf_module *em;
 	int err;
 
-	em = elf_umh_find_get(name);
+	em = elfmod_find_get(name);
 	if (em)
 		return em;
 	err = request_module("%s", name);
 	/* -ENOPKG (kernel.kmod-strict): not provided, as below. */
 	if (err < 0 && err != -ENOPKG)
 		return ERR_PTR(err);
-	em = elf_umh_find_get(name);
+	em = elfmod_find_get(name);
 	return em ?: ERR_PTR(-ENOENT);
 }
 EXPORT_SYMBOL_GPL(umh_elf_get);
@@ -1064,7 +1064,7 @@ EXPORT_SYMBOL_GPL(umh_elf_get);
  */
 struct elf_module *umh_elf_find(const char *name)
 {
-	return elf_umh_find_get(name) ?: ERR_PTR(-ENOENT);
+	return elfmod_find_get(name) ?: ERR_PTR(-ENOENT);
 }
 EXPORT_SYMBOL_GPL(umh_elf_find);
 
@@ -1080,7 +1080,7 @@ EXPORT_SYMBOL_GPL(umh_elf_find);
 void umh_elf_put(struct elf_module *em)
 {
 	module_put(&em->mod);
-	kref_put(&em->kref, elf_umh_release);
+	kref_put(&em->kref, elfmod_release);
 }
 EXPORT_SYMBOL_GPL(umh_elf_put);
 

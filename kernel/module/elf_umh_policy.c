@@ -28,7 +28,7 @@
 #include "elf_umh_policy.h"
 
 /* "12", "64K", "32M", "1G": a byte count of at least 1, into *@val. */
-static int elf_umh_parse_bytes(const char *s, u64 *val)
+static int elfmod_parse_bytes(const char *s, u64 *val)
 {
 	size_t len = strspn(s, "0123456789");
 	unsigned int shift;
@@ -64,7 +64,7 @@ static int elf_umh_parse_bytes(const char *s, u64 *val)
 }
 
 /* A number of processes, 1 to PID_MAX_LIMIT, into *@val. */
-static int elf_umh_parse_pids(const char *s, unsigned int *val)
+static int elfmod_parse_pids(const char *s, unsigned int *val)
 {
 	if (kstrtouint(s, 10, val) || !*val || *val > PID_MAX_LIMIT)
 		return -EINVAL;
@@ -72,17 +72,17 @@ static int elf_umh_parse_pids(const char *s, unsigned int *val)
 }
 
 /* The values the author signed; a key left out stays 0 (no limit). */
-static int elf_umh_policy_signed(const char *name, const char *memory_max,
-				 const char *pids_max,
-				 struct umh_elf_limits *limits)
+static int elfmod_policy_signed(const char *name, const char *memory_max,
+				const char *pids_max,
+				struct umh_elf_limits *limits)
 {
 	if (memory_max &&
-	    elf_umh_parse_bytes(memory_max, &limits->memory_max)) {
+	    elfmod_parse_bytes(memory_max, &limits->memory_max)) {
 		pr_err("elf-module %s: rejected: bad memory_max= in .modinfo: '%s'\n",
 		       name, memory_max);
 		return -EINVAL;
 	}
-	if (pids_max && elf_umh_parse_pids(pids_max, &limits->pids_max)) {
+	if (pids_max && elfmod_parse_pids(pids_max, &limits->pids_max)) {
 		pr_err("elf-module %s: rejected: bad pids_max= in .modinfo: '%s'\n",
 		       name, pids_max);
 		return -EINVAL;
@@ -91,14 +91,14 @@ static int elf_umh_policy_signed(const char *name, const char *memory_max,
 }
 
 /* One elf.KEY=VALUE parameter: lower a limit, or refuse. */
-static int elf_umh_policy_admin(const char *name, const char *key,
-				const char *val, struct umh_elf_limits *limits)
+static int elfmod_policy_admin(const char *name, const char *key,
+			       const char *val, struct umh_elf_limits *limits)
 {
 	unsigned int pids;
 	u64 bytes;
 
 	if (!strcmp(key, "memory_max")) {
-		if (!val || elf_umh_parse_bytes(val, &bytes))
+		if (!val || elfmod_parse_bytes(val, &bytes))
 			goto bad;
 		if (limits->memory_max && bytes > limits->memory_max)
 			goto raise;
@@ -106,7 +106,7 @@ static int elf_umh_policy_admin(const char *name, const char *key,
 		return 0;
 	}
 	if (!strcmp(key, "pids_max")) {
-		if (!val || elf_umh_parse_pids(val, &pids))
+		if (!val || elfmod_parse_pids(val, &pids))
 			goto bad;
 		if (limits->pids_max && pids > limits->pids_max)
 			goto raise;
@@ -127,7 +127,7 @@ raise:
 }
 
 /**
- * elf_umh_policy_parse() - the limits in force for a module being loaded
+ * elfmod_policy_parse() - the limits in force for a module being loaded
  * @name: the module's name, for the log
  * @memory_max: the value of memory_max= in .modinfo, or NULL
  * @pids_max: the value of pids_max= in .modinfo, or NULL
@@ -139,15 +139,15 @@ raise:
  * Return: 0; -EINVAL for a malformed value or an unknown elf.KEY; -EPERM
  * for a value above the signed one; -ENOMEM.  Each is logged.
  */
-int elf_umh_policy_parse(const char *name, const char *memory_max,
-			 const char *pids_max, const char *args,
-			 struct umh_elf_limits *limits)
+int elfmod_policy_parse(const char *name, const char *memory_max,
+			const char *pids_max, const char *args,
+			struct umh_elf_limits *limits)
 {
 	char *copy, *p, *param, *val;
 	int err;
 
 	memset(limits, 0, sizeof(*limits));
-	err = elf_umh_policy_signed(name, memory_max, pids_max, limits);
+	err = elfmod_policy_signed(name, memory_max, pids_max, limits);
 	if (err || !args)
 		return err;
 	copy = kstrdup(args, GFP_KERNEL);
@@ -156,8 +156,8 @@ int elf_umh_policy_parse(const char *name, const char *memory_max,
 	p = skip_spaces(copy);
 	while (*p && !err) {
 		p = next_arg(p, &param, &val);
-		if (elf_umh_policy_param(param))
-			err = elf_umh_policy_admin(name, param +
+		if (elfmod_policy_param(param))
+			err = elfmod_policy_admin(name, param +
 						   strlen(ELF_UMH_PARAM_PREFIX),
 						   val, limits);
 	}

@@ -15,14 +15,14 @@ struct umh_elf_limits;
 /* Module parameters of this prefix are the kernel's, not the program's. */
 #define ELF_UMH_PARAM_PREFIX	"elf."
 
-static inline bool elf_umh_policy_param(const char *param)
+static inline bool elfmod_policy_param(const char *param)
 {
 	return !strncmp(param, ELF_UMH_PARAM_PREFIX,
 			strlen(ELF_UMH_PARAM_PREFIX));
 }
 
-int elf_umh_policy_parse(const char *name, const char *memory_max,
-			 const char *pids_max, const char *args,
-			 struct umh_elf_limits *limits);
+int elfmod_policy_parse(const char *name, const char *memory_max,
+			const char *pids_max, const char *args,
+			struct umh_elf_limits *limits);
 
 #endif /* _KERNEL_MODULE_ELF_UMH_POLICY_H */
