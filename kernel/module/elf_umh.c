@@ -109,6 +109,9 @@ MODULE_PARM_DESC(elf_stop_timeout_ms,
  * @sig_ok: the image carried a valid signature
  * @sysfs: /sys/module/NAME exists
  * @limits: the resource limits in force, set before the module starts
+ * @args: the parameter string given at load, which the program's argv
+ *	is built from; kept here, not in @mod.args, since the regular
+ *	loader's parameter handling never sees an ELF module
  */
 struct elf_module {
 	struct module mod;
@@ -119,6 +122,7 @@ struct elf_module {
 	bool sig_ok;
 	bool sysfs;
 	struct umh_elf_limits limits;
+	char *args;
 };
 
 /* What the checks read out of an image. */
@@ -485,7 +489,7 @@ free:
 static void elfmod_free(struct elf_module *em)
 {
 	kfree(em->mod.version);	/* NULL if freed with its sysfs file */
-	kfree(em->mod.args);
+	kfree(em->args);
 	kfree(em->mod.aliases);
 	kfree(em);
 }
@@ -684,7 +688,7 @@ static int elfmod_start(struct elf_module *em, const struct load_info *info)
 	char **argv;
 	int err;
 
-	argv = elfmod_build_argv(em->mod.name, em->mod.args);
+	argv = elfmod_build_argv(em->mod.name, em->args);
 	if (IS_ERR(argv))
 		return PTR_ERR(argv);
 	err = umh_elf_spawn(&em->proc, info->hdr, info->len, argv);
@@ -827,7 +831,7 @@ static int elfmod_set_limits(struct elf_module *em,
 	int err;
 
 	err = elfmod_policy_parse(em->mod.name, img->memory_max, img->pids_max,
-				  em->mod.args, &em->limits);
+				  em->args, &em->limits);
 	if (!err)
 		umh_elf_limit_resources(&em->proc, &em->limits);
 	return err;
@@ -848,11 +852,11 @@ static int elfmod_prepare(struct elf_module *em, const struct elfmod_image *img,
 			return err;
 		umh_elf_limit_caps(&em->proc, &caps);
 	}
-	em->mod.args = strndup_user(uargs, ELF_UMH_ARGS_MAX);
-	if (IS_ERR(em->mod.args)) {
-		int err = PTR_ERR(em->mod.args);
+	em->args = strndup_user(uargs, ELF_UMH_ARGS_MAX);
+	if (IS_ERR(em->args)) {
+		int err = PTR_ERR(em->args);
 
-		em->mod.args = NULL;
+		em->args = NULL;
 		pr_err("elf-module %s: rejected: parameters: %d\n",
 		       em->mod.name, err);
 		return err;
