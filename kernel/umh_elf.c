@@ -237,11 +237,53 @@ static int umh_elf_wait_status(struct task_struct *task)
 	return task->exit_code;
 }
 
+/* Say how many stderr lines the rate limit dropped since it last said. */
+static void umh_elf_report_suppressed(struct umh_elf_proc *proc)
+{
+	int n = atomic_xchg(&proc->err_suppressed, 0);
+
+	if (n)
+		pr_info("elf-module %s: %d stderr lines suppressed\n",
+			proc->name, n);
+}
+
+/* The end of a burst of stderr lines over the rate limit. */
+static void umh_elf_suppressed_work(struct work_struct *work)
+{
+	struct umh_elf_proc *proc = container_of(to_delayed_work(work),
+						 struct umh_elf_proc,
+						 err_report);
+
+	umh_elf_report_suppressed(proc);
+}
+
+/*
+ * A line dropped by the rate limit is counted; the count is logged, with
+ * the module's name, when the interval of the limit ends (or before the
+ * next line that passes, or when the module is gone).
+ */
+static void umh_elf_suppress_line(struct umh_elf_proc *proc)
+{
+	long left;
+
+	if (atomic_inc_return(&proc->err_suppressed) > 1)
+		return;
+	left = (long)(READ_ONCE(proc->ratelimit.begin) +
+		      proc->ratelimit.interval - jiffies);
+	schedule_delayed_work(&proc->err_report, max(left, 1L));
+}
+
 static void umh_elf_log_errline(struct umh_elf_proc *proc)
 {
-	if (proc->errlen && __ratelimit(&proc->ratelimit))
+	if (!proc->errlen)
+		return;
+	if (__ratelimit(&proc->ratelimit)) {
+		umh_elf_report_suppressed(proc);
 		pr_info("%s: %.*s\n", proc->name, (int)proc->errlen,
 			proc->errline);
+	} else {
+		umh_elf_suppress_line(proc);
+	}
 	proc->errlen = 0;
 }
 
@@ -353,6 +395,26 @@ void umh_elf_notify_bytes(struct umh_elf_proc *proc, const char *buf,
 }
 
 /**
+ * umh_elf_notify_partial() - a notify line received without its newline
+ * @proc: the module
+ * @buf: where to copy it, NUL-terminated
+ * @size: size of @buf
+ *
+ * Context: Under the lock of @proc->ntf (umh_elf_notify.c).
+ * Return: the length copied, 0 if there is none, or -E2BIG if it was cut
+ * to fit (as strscpy() returns it).
+ */
+ssize_t umh_elf_notify_partial(struct umh_elf_proc *proc, char *buf,
+			       size_t size)
+{
+	size_t len = min(proc->ntflen, size - 1);
+
+	memcpy(buf, proc->ntfline, len);
+	buf[len] = '\0';
+	return len < proc->ntflen ? -E2BIG : len;
+}
+
+/**
  * umh_elf_notify_flush() - parse a last notify line that has no newline
  * @proc: the module, whose notify fd was closed by its last holder
  *
@@ -431,15 +493,15 @@ static void umh_elf_event(struct work_struct *work)
 	if (now_gone) {
 		umh_elf_chan_end(proc);
 		umh_elf_contain_retire(proc);
+		/* Its last words come before whoever logs its end. */
+		umh_elf_log_errline(proc);
+		umh_elf_report_suppressed(proc);
 	} else {
 		umh_elf_chan_check(proc);
 	}
 	wake_up_all(&proc->wq);
-	if (now_gone) {
-		umh_elf_log_errline(proc);
-		if (proc->ended)
-			proc->ended(proc);
-	}
+	if (now_gone && proc->ended)
+		proc->ended(proc);
 }
 
 static int umh_elf_wake(struct wait_queue_entry *entry, unsigned int mode,
@@ -522,6 +584,9 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 	spin_lock_init(&proc->lock);
 	ratelimit_state_init(&proc->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
+	/* umh_elf_report_suppressed() says it, naming the module */
+	ratelimit_set_flags(&proc->ratelimit, RATELIMIT_MSG_ON_RELEASE);
+	INIT_DELAYED_WORK(&proc->err_report, umh_elf_suppressed_work);
 }
 
 /**
@@ -793,20 +858,26 @@ bool umh_elf_dead(struct umh_elf_proc *proc)
  * is named in the log and left behind.
  *
  * Context: Process context; sleeps.
+ * Return: -1 if the processes ended on SIGTERM, else how many ms after
+ * the call SIGKILL was sent.
  */
-void umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout)
+long umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout)
 {
+	unsigned long start = jiffies;
+	long killed_after;
+
 	if (timeout) {
 		umh_elf_signal(proc, SIGTERM);
 		if (wait_event_killable_timeout(proc->wq, umh_elf_gone(proc),
 						timeout) > 0)
-			return;
+			return -1;
 	}
+	killed_after = jiffies_to_msecs(jiffies - start);
 	umh_elf_signal(proc, SIGKILL);
-	if (wait_event_timeout(proc->wq, umh_elf_gone(proc),
-			       UMH_ELF_KILL_GRACE))
-		return;
-	umh_elf_contain_name_stragglers(proc);
+	if (!wait_event_timeout(proc->wq, umh_elf_gone(proc),
+				UMH_ELF_KILL_GRACE))
+		umh_elf_contain_name_stragglers(proc);
+	return killed_after;
 }
 
 /**
@@ -825,6 +896,8 @@ void umh_elf_quiesce(struct umh_elf_proc *proc)
 	umh_elf_unwatch(&proc->watch_err);
 	umh_elf_chan_detach(proc);
 	cancel_work_sync(&proc->work);
+	cancel_delayed_work_sync(&proc->err_report);
+	umh_elf_report_suppressed(proc);
 }
 
 /**

@@ -14,6 +14,8 @@
 void umh_elf_notify_bytes(struct umh_elf_proc *proc, const char *buf,
 			  size_t len);
 void umh_elf_notify_flush(struct umh_elf_proc *proc);
+ssize_t umh_elf_notify_partial(struct umh_elf_proc *proc, char *buf,
+			       size_t size);
 
 /* umh_elf_notify.c */
 struct file *umh_elf_notify_open(struct umh_elf_proc *proc);

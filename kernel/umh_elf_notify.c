@@ -138,3 +138,33 @@ void umh_elf_notify_detach(struct umh_elf_proc *proc)
 	kref_put(&ntf->kref, umh_elf_notify_free);
 	proc->ntf = NULL;
 }
+
+/**
+ * umh_elf_notify_pending() - what a module wrote to fd 3 after its last
+ *	newline
+ * @proc: the module
+ * @buf: where to copy it, NUL-terminated
+ * @size: size of @buf
+ *
+ * For the log of a module that timed out: a READY=1 without its newline
+ * is the usual reason.
+ *
+ * Context: Process context; sleeps.
+ * Return: the length copied, 0 if there is none, or -E2BIG if it was cut
+ * to fit.
+ */
+ssize_t umh_elf_notify_pending(struct umh_elf_proc *proc, char *buf,
+			       size_t size)
+{
+	struct umh_elf_notify *ntf = proc->ntf;
+	ssize_t len = 0;
+
+	buf[0] = '\0';
+	if (!ntf)
+		return 0;
+	mutex_lock(&ntf->lock);
+	if (ntf->proc)
+		len = umh_elf_notify_partial(proc, buf, size);
+	mutex_unlock(&ntf->lock);
+	return len;
+}

@@ -90,6 +90,8 @@ struct umh_elf_limits {
  * @ntfline: partial notify line (under the lock of @ntf)
  * @ntflen: bytes in @ntfline
  * @ratelimit: limits the stderr lines logged
+ * @err_suppressed: stderr lines the rate limit dropped, not yet reported
+ * @err_report: reports @err_suppressed when the rate limit's interval ends
  */
 struct umh_elf_proc {
 	const char *name;
@@ -127,6 +129,8 @@ struct umh_elf_proc {
 	char ntfline[UMH_ELF_STATUS_MAX + 16];
 	size_t ntflen;
 	struct ratelimit_state ratelimit;
+	atomic_t err_suppressed;
+	struct delayed_work err_report;
 };
 
 /*
@@ -153,7 +157,7 @@ void umh_elf_signal(struct umh_elf_proc *proc, int sig);
 bool umh_elf_gone(struct umh_elf_proc *proc);
 bool umh_elf_dead(struct umh_elf_proc *proc);
 ssize_t umh_elf_pids(struct umh_elf_proc *proc, char *buf, size_t size);
-void umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout);
+long umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout);
 void umh_elf_quiesce(struct umh_elf_proc *proc);
 void umh_elf_release(struct umh_elf_proc *proc);
 ssize_t umh_elf_chan_call(struct umh_elf_proc *proc, const void *req,
@@ -168,5 +172,7 @@ pid_t umh_elf_pid(struct umh_elf_proc *proc);
 pid_t umh_elf_main_pid(struct umh_elf_proc *proc);
 int umh_elf_describe_end(struct umh_elf_proc *proc, char *buf, size_t size);
 ssize_t umh_elf_status(struct umh_elf_proc *proc, char *buf, size_t size);
+ssize_t umh_elf_notify_pending(struct umh_elf_proc *proc, char *buf,
+			       size_t size);
 
 #endif /* _KERNEL_UMH_ELF_PROC_H */

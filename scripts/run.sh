@@ -11,5 +11,8 @@ initrd="$OUT/initramfs-$job.cpio.gz"
 if [ "$job" = shell ]; then
 	exec "$TOP/scripts/qemu.sh" shell "$initrd"
 fi
-"$TOP/scripts/qemu.sh" "$job" "$initrd" 2>&1 | tr -d '\r' | tee "$OUT/$job.log" |
+# BENCH_ONLY=SECTION (make bench): run one section of the benchmark.
+set --
+[ "$job" != bench ] || [ -z "${BENCH_ONLY:-}" ] || set -- umh_elf_bench="$BENCH_ONLY"
+"$TOP/scripts/qemu.sh" "$job" "$initrd" "$@" 2>&1 | tr -d '\r' | tee "$OUT/$job.log" |
 	awk '/### BEGIN/ { on = 1; next } /^### END/ { on = 0 } on'

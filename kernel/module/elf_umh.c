@@ -35,6 +35,7 @@
 #include <linux/uaccess.h>
 #include <linux/umh_elf.h>
 #include <linux/workqueue.h>
+#include <trace/events/module.h>
 #include "../umh_elf_proc.h"
 #include "elf_umh_policy.h"
 #include "internal.h"
@@ -634,6 +635,7 @@ static void elfmod_release(struct kref *kref)
 static void elfmod_destroy(struct elf_module *em)
 {
 	if (em->sysfs) {
+		trace_module_free(&em->mod);
 		sysfs_remove_group(&em->mod.mkobj.kobj, &elfmod_group);
 		mod_sysfs_teardown(&em->mod);
 	}
@@ -652,12 +654,49 @@ static void elfmod_destroy_stopped(struct elf_module *em)
 	elfmod_destroy(em);
 }
 
+/*
+ * The stop line: how it ended, then the last STATUS= text, which sysfs
+ * no longer shows once the module is gone.
+ */
+static void elfmod_log_stop(struct elf_module *em, const char *how)
+{
+	char status[UMH_ELF_STATUS_MAX];
+
+	umh_elf_status(&em->proc, status, sizeof(status));
+	if (status[0])
+		pr_info("elf-module %s: stopped (%s), last status \"%s\"\n",
+			em->mod.name, how, status);
+	else
+		pr_info("elf-module %s: stopped (%s)\n", em->mod.name, how);
+}
+
 static void elfmod_log_end(struct elf_module *em)
 {
 	char how[32];
 
 	umh_elf_describe_end(&em->proc, how, sizeof(how));
-	pr_info("elf-module %s: stopped (%s)\n", em->mod.name, how);
+	elfmod_log_stop(em, how);
+}
+
+/*
+ * Stop a module that did not say READY=1 in time, and say so, with what
+ * it wrote to fd 3 after its last newline (a READY=1 without one, most
+ * often).  That is read first: once its processes are gone, the last
+ * close of fd 3 would take it for a line.
+ */
+static void elfmod_stop_timed_out(struct elf_module *em)
+{
+	char line[UMH_ELF_STATUS_MAX], how[UMH_ELF_STATUS_MAX + 64];
+	ssize_t len = umh_elf_notify_pending(&em->proc, line, sizeof(line));
+
+	umh_elf_stop(&em->proc, 0);
+	if (len)
+		snprintf(how, sizeof(how),
+			 "timeout; fd 3 holds \"%*pE\"%s without a newline",
+			 (int)strlen(line), line, len < 0 ? "..." : "");
+	else
+		strscpy(how, "timeout", sizeof(how));
+	elfmod_log_stop(em, how);
 }
 
 static void elfmod_reap(struct work_struct *work)
@@ -762,11 +801,11 @@ static int elfmod_settle(struct elf_module *em, const struct load_info *info)
 	if (ret == UMH_ELF_RUNNING && elfmod_go_live(em))
 		return UMH_ELF_RUNNING;
 	/* Stop what is left (everything, on a timeout or a signal). */
-	umh_elf_stop(&em->proc, 0);
 	if (ret == -ETIMEDOUT) {
-		pr_info("elf-module %s: stopped (timeout)\n", em->mod.name);
+		elfmod_stop_timed_out(em);
 		return ret;
 	}
+	umh_elf_stop(&em->proc, 0);
 	elfmod_log_end(em);
 	/* Ready, but gone before the load returned: report that end. */
 	if (ret == UMH_ELF_RUNNING)
@@ -818,8 +857,7 @@ static void elfmod_taint(struct elf_module *em, const struct load_info *info)
 	if (!mod->sig_ok) {
 		pr_notice_once("%s: module verification failed: signature and/or required key missing - tainting kernel\n",
 			       mod->name);
-		add_taint(TAINT_UNSIGNED_MODULE, LOCKDEP_STILL_OK);
-		set_bit(TAINT_UNSIGNED_MODULE, &mod->taints);
+		add_taint_module(mod, TAINT_UNSIGNED_MODULE, LOCKDEP_STILL_OK);
 	}
 #endif
 }
@@ -914,27 +952,35 @@ int elfmod_load(struct load_info *info, const char __user *uargs, int flags)
 	mutex_unlock(&module_mutex);
 
 	err = elfmod_sysfs_add(em);
-	if (!err)
+	if (!err) {
+		/* From here on, as for a module about to run its init */
+		trace_module_load(&em->mod);
 		err = elfmod_start(em, info);
-	else if (err == -EINVAL)	/* a built-in module of that name */
+	} else if (err == -EINVAL) {	/* a built-in module of that name */
 		err = -EEXIST;
-	/* The process runs from its own copy, in shmem. */
+	}
+	/* The process runs from its own copy, in shmem; info->len stays. */
 	module_free_copy(info, flags);
 	if (err)
 		goto destroy;
 
 	err = elfmod_settle(em, info);
 	/* Live, or run to completion: a load, for request_module(). */
-	if (err == UMH_ELF_RUNNING || !err)
+	if (err == UMH_ELF_RUNNING || !err) {
 		kmod_note_load();
+		mod_stat_inc(&modcount);
+	}
 	if (err == UMH_ELF_RUNNING)
 		return 0;
 destroy:
 	elfmod_destroy_stopped(em);
+	if (err)
+		mod_stat_bump_invalid(info, flags);
 	return err;
 free_em:
 	elfmod_free(em);
 free_copy:
+	mod_stat_bump_becoming(info, flags);
 	module_free_copy(info, flags);
 	return err;
 }
@@ -951,9 +997,15 @@ free_copy:
 int elfmod_delete(struct module *mod)
 {
 	struct elf_module *em = to_elf_module(mod);
+	char how[48] = "rmmod";
+	long killed;
 
-	umh_elf_stop(&em->proc, msecs_to_jiffies(READ_ONCE(elf_stop_timeout_ms)));
-	pr_info("elf-module %s: stopped (rmmod)\n", mod->name);
+	killed = umh_elf_stop(&em->proc,
+			      msecs_to_jiffies(READ_ONCE(elf_stop_timeout_ms)));
+	if (killed >= 0)
+		snprintf(how, sizeof(how), "rmmod, killed after %ld ms",
+			 killed);
+	elfmod_log_stop(em, how);
 	elfmod_destroy_stopped(em);
 	return 0;
 }

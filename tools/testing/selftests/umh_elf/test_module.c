@@ -11,6 +11,7 @@
  *	mode=readyexit	say READY=1, then exit 0 a moment later
  *	mode=never	never say READY=1
  *	mode=readynonl	write READY=1 without a newline, close fd 3, wait
+ *	mode=readynonlopen  write READY=1 without a newline, keep fd 3, wait
  *	mode=readybad	write notify lines that are not READY=1 but start
  *			like it, then wait
  *	mode=ignoreterm	ignore SIGTERM, say READY=1, wait
@@ -59,6 +60,7 @@
  *	delay_ms=N	sleep N ms before anything else
  *	say=TEXT	print TEXT to stderr first
  *	flood=N		print N lines to stderr, then exit 0
+ *	flood=N stay=1	the same, then say READY=1 and wait
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -655,7 +657,10 @@ int main(int argc, char **argv)
 	if (v) {
 		for (i = 0; i < atoi(v); i++)
 			fprintf(stderr, "flood line %d\n", i);
-		return 0;
+		if (!arg(argc, argv, "stay"))
+			return 0;
+		elf_module_ready();
+		wait_forever();
 	}
 	v = arg(argc, argv, "status");
 	if (v) {
@@ -707,6 +712,10 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "readynonl")) {
 		elf_module_notify("READY=1");
 		close(ELF_MODULE_NOTIFY_FD);
+		wait_forever();
+	}
+	if (!strcmp(mode, "readynonlopen")) {
+		elf_module_notify("READY=1");
 		wait_forever();
 	}
 	if (!strcmp(mode, "readybad")) {

@@ -28,6 +28,7 @@
  */
 #define _GNU_SOURCE
 #include <byteswap.h>
+#include <ctype.h>
 #include <linux/elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -119,6 +120,27 @@ static bool has_line(const char *text, const char *prefix)
 			line++;
 	}
 	return false;
+}
+
+/*
+ * The sum of the numbers right after each @prefix in the kernel log since
+ * the test began, or -1 if no @prefix is followed by one.  For
+ * "elf-module M: " that adds up the suppressed-lines counts, the only
+ * lines of the module that start with a number.
+ */
+static long kmsg_sum(struct kmsg *log, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	const char *p;
+	long sum = -1;
+
+	kmsg_collect(log);
+	for (p = log->text; p && (p = strstr(p, prefix)); p += n) {
+		if (!isdigit((unsigned char)p[n]))
+			continue;
+		sum = (sum < 0 ? 0 : sum) + strtol(p + n, NULL, 10);
+	}
+	return sum;
 }
 
 /* The one process with @comm, or -1 if there is not exactly one. */
@@ -331,6 +353,23 @@ TEST_F_TIMEOUT(umh_elf, ready_timeout, TEST_TIMEOUT)
 }
 
 /* READY=1 without a newline counts once fd 3 is closed (sd_notify habit). */
+#define NONL_STOP \
+	"stopped (timeout; fd 3 holds \"READY=1\" without a newline)"
+
+/*
+ * The sd_notify habit: READY=1 without a newline, fd 3 kept open.  The
+ * load times out, and the stop line says what was waiting for its newline.
+ */
+TEST_F_TIMEOUT(umh_elf, ready_timeout_shows_line_without_newline,
+	       TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, write_text(READY_TIMEOUT, "1000"));
+	EXPECT_EQ(-ETIMEDOUT, WITHIN(20, load_ko(MOD, "mode=readynonlopen")));
+	EXPECT_TRUE(WAIT_UNTIL(module_gone(MOD)));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " MOD ": " NONL_STOP));
+	EXPECT_EQ(0, write_text(READY_TIMEOUT, READY_TIMEOUT_DEFAULT));
+}
+
 TEST_F_TIMEOUT(umh_elf, ready_without_newline_counts_at_close, TEST_TIMEOUT)
 {
 	ASSERT_EQ(0, write_text(READY_TIMEOUT, "5000"));
@@ -379,6 +418,43 @@ TEST_F_TIMEOUT(umh_elf, blacklisted_refused, TEST_TIMEOUT)
 	EXPECT_TRUE(kmsg_wait(&self->log, "Module " BLOCKED " is blacklisted"));
 	EXPECT_TRUE(module_gone(BLOCKED));
 	EXPECT_EQ(0, count_procs(BLOCKED));
+}
+
+#define MODULE_STATS	DEBUGFS "/modules/stats"
+
+/* The counter on the line @label of the module loader's statistics. */
+static long mod_stat(const char *label)
+{
+	char buf[4096], *p;
+
+	if (read_text(MODULE_STATS, buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, label);
+	return p ? strtol(p + strlen(label), NULL, 10) : -1;
+}
+
+/*
+ * CONFIG_MODULE_STATS counts ELF modules as modules: a load that ends
+ * ready counts as loaded, a program that fails its load as a failed load,
+ * an image refused before it is entered in the module list as failed on
+ * becoming (see "Lifecycle hooks" in the admin guide).
+ */
+TEST_F_TIMEOUT(umh_elf, module_stats_count_elf_modules, TEST_TIMEOUT)
+{
+	long loaded = mod_stat("Mods ever loaded");
+	long failed = mod_stat("Mods failed on load");
+	long becoming = mod_stat("Mods failed on becoming");
+
+	if (loaded < 0)
+		SKIP(return, "%s: no CONFIG_MODULE_STATS", MODULE_STATS);
+	ASSERT_EQ(0, load_ko(MOD, "mode=ready"));
+	EXPECT_EQ(loaded + 1, mod_stat("Mods ever loaded"));
+	ASSERT_EQ(0, unload(MOD));
+	ASSERT_EQ(-ENODEV, load_ko(MOD, "exit=19"));
+	EXPECT_EQ(failed + 1, mod_stat("Mods failed on load"));
+	EXPECT_EQ(-EPERM, load_ko(BLOCKED, ""));
+	EXPECT_EQ(becoming + 1, mod_stat("Mods failed on becoming"));
+	EXPECT_EQ(loaded + 1, mod_stat("Mods ever loaded"));
 }
 
 /*
@@ -443,7 +519,7 @@ TEST_F_TIMEOUT(umh_elf, daemon_stays_until_child_gone, TEST_TIMEOUT)
 
 TEST_F_TIMEOUT(umh_elf, rmmod_sigkill_after_stop_timeout, TEST_TIMEOUT)
 {
-	long long start, took;
+	long long start, took, killed;
 	pid_t pid;
 
 	ASSERT_EQ(0, write_text(STOP_TIMEOUT, "300"));
@@ -460,8 +536,12 @@ TEST_F_TIMEOUT(umh_elf, rmmod_sigkill_after_stop_timeout, TEST_TIMEOUT)
 	EXPECT_TRUE(WAIT_UNTIL(proc_gone(pid)))
 		TH_LOG("process %d survived rmmod", pid);
 	EXPECT_TRUE(module_gone(MOD));
-	EXPECT_TRUE(kmsg_wait(&self->log,
-			      "elf-module " MOD ": stopped (rmmod)"));
+	ASSERT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " MOD ": stopped (rmmod, killed after "));
+	killed = kmsg_sum(&self->log, "stopped (rmmod, killed after ");
+	EXPECT_LE(300, killed);
+	EXPECT_GT(4000, killed);
+	EXPECT_EQ(0, kmsg_count(&self->log, "stopped (rmmod)"));
 	EXPECT_EQ(0, write_text(STOP_TIMEOUT, STOP_TIMEOUT_DEFAULT));
 }
 
@@ -854,6 +934,7 @@ TEST_F_TIMEOUT(umh_elf, module_list_walkers_survive, TEST_TIMEOUT)
 /* stderr lines reach the kernel log, but a flood of them is rate-limited. */
 TEST_F_TIMEOUT(umh_elf, stderr_is_rate_limited, TEST_TIMEOUT)
 {
+	const char *sup, *stop;
 	int lines;
 
 	ASSERT_EQ(0, load_ko(MOD, "flood=200"));
@@ -861,6 +942,43 @@ TEST_F_TIMEOUT(umh_elf, stderr_is_rate_limited, TEST_TIMEOUT)
 	lines = kmsg_count(&self->log, MOD ": flood line ");
 	EXPECT_LE(5, lines);
 	EXPECT_GT(200, lines);
+	/* The rest is counted, in a line that names the module */
+	EXPECT_EQ(200 - lines, kmsg_sum(&self->log, "elf-module " MOD ": "))
+		TH_LOG("no \"elf-module %s: N stderr lines suppressed\"", MOD);
+	EXPECT_EQ(0, kmsg_count(&self->log, "callbacks suppressed"));
+	/* ...before the stop line, whoever reads the log up to it */
+	sup = strstr(self->log.text, " stderr lines suppressed");
+	stop = strstr(self->log.text, "elf-module " MOD ": stopped (exit 0)");
+	EXPECT_TRUE(sup && stop && sup < stop);
+}
+
+/*
+ * The count of dropped lines comes out when the burst ends, 5 s (the
+ * interval of the limit) after it began, while the module runs on.
+ */
+TEST_F_TIMEOUT(umh_elf, stderr_suppressed_count_when_burst_ends,
+	       TEST_TIMEOUT)
+{
+	bool said = false;
+	int lines, i;
+
+	ASSERT_EQ(0, load_ko(MOD, "flood=50 stay=1"));
+	/* kmsg_wait() gives up after 5 s: three of them */
+	for (i = 0; i < 3 && !said; i++)
+		said = kmsg_wait(&self->log, " stderr lines suppressed");
+	ASSERT_TRUE(said);
+	EXPECT_TRUE(module_live(MOD));
+	lines = kmsg_count(&self->log, MOD ": flood line ");
+	EXPECT_EQ(50 - lines, kmsg_sum(&self->log, "elf-module " MOD ": "));
+	EXPECT_EQ(0, unload(MOD));
+}
+
+/* The last STATUS= text outlives a module that crashed, in its stop line. */
+TEST_F_TIMEOUT(umh_elf, crash_keeps_last_status, TEST_TIMEOUT)
+{
+	ASSERT_EQ(-ECHILD, load_ko(MOD, "status=halfway signal=11"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " MOD
+			      ": stopped (signal 11), last status \"halfway\""));
 }
 
 /*
