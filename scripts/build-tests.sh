@@ -45,7 +45,8 @@ elf_module() {
 	[ -z "$mem" ] || set -- "$@" -DMEMORY_MAX="\"$mem\""
 	[ -z "$pids" ] || set -- "$@" -DPIDS_MAX="\"$pids\""
 	[ "$file" = umh_elf_evil ] && set -- "$@" -DEVIL
-	$CC $CFLAGS "$@" -o "$T/opt/$file.unsigned.ko" "$ST/test_module.c"
+	$CC $CFLAGS "$@" -o "$T/opt/$file.unsigned.ko" "$ST/test_module.c" \
+		"$SRC/tools/lib/elfmod/elfmod.c"
 	sha256sum "$T/opt/$file.unsigned.ko" | cut -d' ' -f1 > "$T/opt/$file.sha256"
 	cp "$T/opt/$file.unsigned.ko" "$T/extra/$file.ko"
 	$SIGN "$T/extra/$file.ko"

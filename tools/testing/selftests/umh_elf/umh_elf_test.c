@@ -692,9 +692,13 @@ TEST_F_TIMEOUT(umh_elf, samples_work, TEST_TIMEOUT)
 	EXPECT_NE(0, run_quiet(MODPROBE, "umh_sample_oneshot", "count=x"));
 	EXPECT_TRUE(kmsg_wait(&self->log,
 			      "elf-module umh_sample_oneshot: stopped (exit 22)"));
-	/* ELF_MODULE_PARM() of <elfmod.h> gives modinfo its parm: line. */
+	/*
+	 * ELF_MODULE_PARAM() of <elfmod.h> gives modinfo its parm: line,
+	 * with the type as for a module_param().
+	 */
 	EXPECT_EQ(0, run_out(out, MODINFO, "-F", "parm", "umh_sample_oneshot"));
-	EXPECT_TRUE(has_line(out, "count:steps to log, 0 to 100 (default 1)"))
+	EXPECT_TRUE(has_line(out,
+			     "count:steps to log, 0 to 100 (default 1) (long)\n"))
 		TH_LOG("modinfo -F parm said:\n%s", out);
 
 	ASSERT_EQ(0, run(MODPROBE, "umh_sample_service"));
