@@ -87,7 +87,8 @@ static int attach(int *fds, struct edu_attach_reply *r)
 	regs = p;
 	bar_fd = fds[0];
 	irq_fd = fds[1];
-	fds[0] = fds[1] = -1;	/* ours now */
+	fds[0] = -1;		/* ours now */
+	fds[1] = -1;
 	r->id = edu_read(EDU_REG_ID);
 	if ((r->id & 0xff) != EDU_ID_MAGIC) {
 		printf("not an edu device: id %#x\n", r->id);

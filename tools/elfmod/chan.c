@@ -66,8 +66,10 @@ struct chan *chan_new(int sock, int listener, int call_ms)
 {
 	struct chan *ch = calloc(1, sizeof(*ch));
 
-	if (!ch || !(ch->buf = malloc(sizeof(struct elf_module_msg_hdr) +
-				      ELF_MODULE_MSG_MAX + 1))) {
+	if (ch)
+		ch->buf = malloc(sizeof(struct elf_module_msg_hdr) +
+				 ELF_MODULE_MSG_MAX + 1);
+	if (!ch || !ch->buf) {
 		perror("elfmod-run");
 		exit(1);
 	}
@@ -95,11 +97,11 @@ static int unescape(const char *s, unsigned char *out, size_t room)
 			continue;
 		}
 		s++;
-		if (*s == 'n')
+		if (*s == 'n') {
 			out[n++] = '\n';
-		else if (*s == 't')
+		} else if (*s == 't') {
 			out[n++] = '\t';
-		else if (*s == 'x' && sscanf(s + 1, "%2x", &x) == 1) {
+		} else if (*s == 'x' && sscanf(s + 1, "%2x", &x) == 1) {
 			out[n++] = (unsigned char)x;
 			s += 2;
 		} else {
@@ -169,7 +171,7 @@ static int respond(struct chan *ch, const struct seccomp_notif *n,
 	return ioctl(ch->listener, SECCOMP_IOCTL_NOTIF_SEND, &r);
 }
 
-/* Hand @c to the RECV ioctl @n: 0 if it took it, else an errno. */
+/* Hand @c to the RECV ioctl @n: 0 if it took it, else a -errno. */
 static int deliver(struct chan *ch, const struct seccomp_notif *n,
 		   struct call *c)
 {
@@ -186,14 +188,14 @@ static int deliver(struct chan *ch, const struct seccomp_notif *n,
 	local[0] = (struct iovec){ &r, sizeof(r) };
 	remote = (struct iovec){ (void *)(unsigned long)at, sizeof(r) };
 	if (process_vm_readv(n->pid, local, 1, &remote, 1, 0) != sizeof(r))
-		return respond(ch, n, -1, EFAULT) ? ENOENT : EFAULT;
+		return respond(ch, n, -1, EFAULT) ? -ENOENT : -EFAULT;
 	if (r.size < total)
-		return respond(ch, n, -1, EMSGSIZE) ? ENOENT : EMSGSIZE;
+		return respond(ch, n, -1, EMSGSIZE) ? -ENOENT : -EMSGSIZE;
 	local[0] = (struct iovec){ &hdr, sizeof(hdr) };
 	local[1] = (struct iovec){ c->payload, c->len };
 	remote = (struct iovec){ (void *)(unsigned long)r.buf, total };
 	if (process_vm_writev(n->pid, local, 2, &remote, 1, 0) != (ssize_t)total)
-		return respond(ch, n, -1, EFAULT) ? ENOENT : EFAULT;
+		return respond(ch, n, -1, EFAULT) ? -ENOENT : -EFAULT;
 	for (i = 0; i < c->nfds; i++) {
 		struct seccomp_notif_addfd add = {
 			.id = n->id, .srcfd = (unsigned int)c->fds[i],
@@ -203,7 +205,7 @@ static int deliver(struct chan *ch, const struct seccomp_notif *n,
 
 		fd = ioctl(ch->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
 		if (fd < 0)
-			return ENOENT;	/* the ioctl was interrupted */
+			return -ENOENT;	/* the ioctl was interrupted */
 		r.fds[i] = fd;
 	}
 	local[0] = (struct iovec){ r.fds, sizeof(r.fds) };
@@ -212,8 +214,8 @@ static int deliver(struct chan *ch, const struct seccomp_notif *n,
 				 sizeof(r.fds) };
 	if (process_vm_writev(n->pid, local, 1, &remote, 1, 0) !=
 	    sizeof(r.fds))
-		return respond(ch, n, -1, EFAULT) ? ENOENT : EFAULT;
-	return respond(ch, n, (long long)total, 0) ? ENOENT : 0;
+		return respond(ch, n, -1, EFAULT) ? -ENOENT : -EFAULT;
+	return respond(ch, n, (long long)total, 0) ? -ENOENT : 0;
 }
 
 /*

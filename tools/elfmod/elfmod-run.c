@@ -158,7 +158,7 @@ static void say_load(int err, const char *how)
 }
 
 /*
- * The errno of a load whose main process ended with @status before it
+ * The -errno of a load whose main process ended with @status before it
  * was ready (SPEC section 4, kernel/umh_elf.c umh_elf_end_result()).
  */
 static int end_errno(int status)
@@ -166,14 +166,14 @@ static int end_errno(int status)
 	int err;
 
 	if (WIFSIGNALED(status))
-		return ECHILD;
+		return -ECHILD;
 	if (run.notify_errno)
 		err = run.notify_errno;
 	else if (WEXITSTATUS(status) <= EXIT_ERRNO_MAX)
 		err = WEXITSTATUS(status);
 	else
 		err = ECHILD;
-	return err == EEXIST ? ECHILD : err;
+	return err == EEXIST ? -ECHILD : -err;
 }
 
 /* Every process below us: the module's, as its cgroup would hold them. */
@@ -211,10 +211,11 @@ static int kill_all(int sig)
 			if (ours[i])
 				continue;
 			if (ppids[i] == self)
-				ours[i] = more = true;
+				ours[i] = true;
 			for (j = 0; j < n && !ours[i]; j++)
 				if (ours[j] && ppids[i] == pids[j])
-					ours[i] = more = true;
+					ours[i] = true;
+			more |= ours[i];
 		}
 	}
 	for (i = 0; i < n; i++)
@@ -315,12 +316,12 @@ static void image_sha256(const char *path, char sha[80])
 	char cmd[512];
 	FILE *f;
 
-	strcpy(sha, "?");
+	snprintf(sha, 80, "?");
 	snprintf(cmd, sizeof(cmd), "sha256sum '%s'", path);
 	f = popen(cmd, "r");
 	if (f) {
 		if (fscanf(f, "%64s", sha) != 1)
-			strcpy(sha, "?");
+			snprintf(sha, 80, "?");
 		pclose(f);
 	}
 }
@@ -357,7 +358,7 @@ static int seccomp_listener(void)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
 	};
-	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+	struct sock_fprog prog = { ARRAY_SIZE(f), f };
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -1;
@@ -407,12 +408,14 @@ static int recv_fd(int sock, int *fd)
 /* In the child: the fds, environment and state of SPEC section 3. */
 static void child(const char *path, char **argv, int fds[5], int ctl)
 {
-	char env_name[96];
-	char *envp[] = { "HOME=/", "PATH=/sbin:/bin:/usr/sbin:/usr/bin",
-			 "NOTIFY_FD=3", env_name, "CHANNEL_FD=4", NULL };
 	int i, listener;
 
-	snprintf(env_name, sizeof(env_name), "MODULE_NAME=%s", run.img.name);
+	clearenv();
+	setenv("HOME", "/", 1);
+	setenv("PATH", "/sbin:/bin:/usr/sbin:/usr/bin", 1);
+	setenv("NOTIFY_FD", "3", 1);
+	setenv("MODULE_NAME", run.img.name, 1);
+	setenv("CHANNEL_FD", "4", 1);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	setsid();
 	for (i = 0; i < 5; i++)
@@ -433,7 +436,7 @@ static void child(const char *path, char **argv, int fds[5], int ctl)
 	send_fd(5, listener, 0);
 	close(listener);
 	umask(022);
-	execve(path, argv, envp);
+	execve(path, argv, environ);
 	send_fd(5, -1, errno);
 	_exit(127);
 }
@@ -539,7 +542,7 @@ static void ended_early(bool left)
 				   "ran to completion");
 		return;
 	}
-	err = end_errno(run.status);
+	err = -end_errno(run.status);
 	if (left) {
 		kill_all(SIGKILL);
 		while (reap())
@@ -674,8 +677,9 @@ static int loop(struct pollfd *pfd, struct logbuf lb[2])
 		}
 		if (!run.loaded && now_ms() >= run.start + opt.ready_ms) {
 			if (run.ntflen)
-				say("elf-module %s: notify line without newline at the timeout: '%.*s'",
-				    run.img.name, (int)run.ntflen, run.ntf);
+				say("elf-module %s: %s: '%.*s'", run.img.name,
+				    "notify line without newline at the timeout",
+				    (int)run.ntflen, run.ntf);
 			kill_all(SIGKILL);
 			while (reap())
 				usleep(1000);
@@ -694,10 +698,11 @@ static int loop(struct pollfd *pfd, struct logbuf lb[2])
 	return 0;
 }
 
-static void usage(void)
+static void help(void)
 {
 	fprintf(stderr,
-		"usage: elfmod-run [-t READY_MS] [-s STOP_MS] [-c CALL_MS] [-i FILE] [-k] NAME.ko [param=value ...]\n"
+		"elfmod-run [-t READY_MS] [-s STOP_MS] [-c CALL_MS] [-i FILE] [-k]\n"
+		"           NAME.ko [param=value ...]\n"
 		"  -t  ready timeout, 100 to 600000 ms (default 30000, as the kernel's)\n"
 		"  -s  stop timeout, 100 to 60000 ms (default 5000)\n"
 		"  -c  how long a call waits for its reply (default 10000 ms)\n"
@@ -712,7 +717,8 @@ static int bounded(const char *s, int min, int max)
 	long v = strtol(s, &end, 10);
 
 	if (*end || v < min || v > max) {
-		fprintf(stderr, "elfmod-run: %s: not from %d to %d: refused (EINVAL), as the kernel refuses it\n",
+		fprintf(stderr,
+			"elfmod-run: %s: not from %d to %d: refused (EINVAL), as the kernel refuses it\n",
 			s, min, max);
 		exit(EINVAL);
 	}
@@ -746,16 +752,16 @@ int main(int argc, char **argv)
 			opt.keep = true;
 			break;
 		default:
-			usage();
+			help();
 		}
 	}
 	if (optind >= argc)
-		usage();
+		help();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	c = image_load(&run.img, argv[optind]);
 	if (c) {
 		say("load: -%s (%s)", errname(-c), strerror(-c));
-		strcpy(run.img.name, "NAME");
+		snprintf(run.img.name, sizeof(run.img.name), "NAME");
 		say_modprobe(-c);
 		return -c;
 	}

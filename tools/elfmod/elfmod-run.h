@@ -14,6 +14,8 @@
 #include <sys/types.h>
 #include <linux/elf_module.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* What the kernel's loader takes from the image (image.c). */
 struct image {
 	const char *path;
@@ -42,7 +44,7 @@ long long chan_next_deadline(const struct chan *ch);
 
 /* Shared helpers (elfmod-run.c). */
 long long now_ms(void);
-void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void say(const char *fmt, ...);
 void print_escaped(const char *prefix, const void *buf, size_t len);
 const char *errname(int err);
 

@@ -5,7 +5,7 @@
  * off, an executable for this machine with a .modinfo and a name=.
  * A refusal is one line saying why and ENOEXEC, as the loader's.
  */
-#include <elf.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/elf.h>
 #include "elfmod-run.h"
 
 #if defined(__x86_64__)
@@ -68,7 +69,7 @@ static const char *decompressor(const unsigned char *p, size_t len)
 {
 	if (len >= 2 && p[0] == 0x1f && p[1] == 0x8b)
 		return "gzip";
-	if (len >= 6 && !memcmp(p, "\xfd" "7zXZ", 6))
+	if (len >= 6 && !memcmp(p, "\xfd\x37zXZ", 6))
 		return "xz";
 	if (len >= 4 && !memcmp(p, "\x28\xb5\x2f\xfd", 4))
 		return "zstd";
@@ -128,7 +129,7 @@ static bool in_image(unsigned long long off, unsigned long long n,
 	return off <= len && n <= (len - off) / (size ? size : 1);
 }
 
-static int check_header(const Elf64_Ehdr *h, size_t len)
+static int check_header(const struct elf64_hdr *h, size_t len)
 {
 	if (len < sizeof(*h) || memcmp(h->e_ident, ELFMAG, SELFMAG))
 		return reject(NULL, "not an ELF file");
@@ -144,20 +145,20 @@ static int check_header(const Elf64_Ehdr *h, size_t len)
 		return reject(NULL, "not an executable for this machine");
 	if (h->e_ehsize < sizeof(*h))
 		return reject(NULL, "truncated ELF header");
-	if (h->e_phentsize != sizeof(Elf64_Phdr) || !h->e_phnum ||
-	    h->e_phnum > 65536U / sizeof(Elf64_Phdr) ||
-	    !in_image(h->e_phoff, h->e_phnum, sizeof(Elf64_Phdr), len))
+	if (h->e_phentsize != sizeof(struct elf64_phdr) || !h->e_phnum ||
+	    h->e_phnum > 65536U / sizeof(struct elf64_phdr) ||
+	    !in_image(h->e_phoff, h->e_phnum, sizeof(struct elf64_phdr), len))
 		return reject(NULL, "program headers out of bounds");
-	if (h->e_shentsize != sizeof(Elf64_Shdr) || !h->e_shnum ||
+	if (h->e_shentsize != sizeof(struct elf64_shdr) || !h->e_shnum ||
 	    h->e_shstrndx >= h->e_shnum ||
-	    !in_image(h->e_shoff, h->e_shnum, sizeof(Elf64_Shdr), len))
+	    !in_image(h->e_shoff, h->e_shnum, sizeof(struct elf64_shdr), len))
 		return reject(NULL, "section headers out of bounds");
 	return 0;
 }
 
-static int check_segments(const Elf64_Ehdr *h, size_t len)
+static int check_segments(const struct elf64_hdr *h, size_t len)
 {
-	const Elf64_Phdr *ph = (const void *)((const char *)h + h->e_phoff);
+	const struct elf64_phdr *ph = (const void *)((const char *)h + h->e_phoff);
 	unsigned int i, loads = 0;
 
 	for (i = 0; i < h->e_phnum; i++, ph++) {
@@ -173,11 +174,11 @@ static int check_segments(const Elf64_Ehdr *h, size_t len)
 	return loads ? 0 : reject(NULL, "no PT_LOAD segment");
 }
 
-static int find_modinfo(const Elf64_Ehdr *h, size_t len, const char **start,
+static int find_modinfo(const struct elf64_hdr *h, size_t len, const char **start,
 			size_t *size)
 {
-	const Elf64_Shdr *sh = (const void *)((const char *)h + h->e_shoff);
-	const Elf64_Shdr *str = &sh[h->e_shstrndx];
+	const struct elf64_shdr *sh = (const void *)((const char *)h + h->e_shoff);
+	const struct elf64_shdr *str = &sh[h->e_shstrndx];
 	const char *names = (const char *)h + str->sh_offset;
 	unsigned int i;
 
@@ -209,11 +210,11 @@ static const char *const once_tags[] = {
 static int parse_modinfo(struct image *img, const char *start, size_t size)
 {
 	const char *p, *name = NULL;
-	bool seen[sizeof(once_tags) / sizeof(once_tags[0])] = { false };
+	bool seen[ARRAY_SIZE(once_tags)] = { false };
 	unsigned int i;
 
 	for (p = start; p < start + size; p += strlen(p) + 1) {
-		for (i = 0; i < sizeof(once_tags) / sizeof(once_tags[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(once_tags); i++) {
 			size_t n = strlen(once_tags[i]);
 
 			if (strncmp(p, once_tags[i], n) || p[n] != '=')
@@ -232,11 +233,12 @@ static int parse_modinfo(struct image *img, const char *start, size_t size)
 	}
 	if (!name)
 		return reject(NULL, "no name= in .modinfo");
-	if (!*name || strlen(name) >= sizeof(img->name) ||
-	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		   "0123456789_") != strlen(name))
+	if (!*name || strlen(name) >= sizeof(img->name))
 		return reject(NULL, "bad name= in .modinfo");
-	strcpy(img->name, name);
+	for (p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return reject(NULL, "bad name= in .modinfo");
+	memcpy(img->name, name, strlen(name) + 1);
 	return 0;
 }
 
@@ -250,7 +252,7 @@ static int parse_modinfo(struct image *img, const char *start, size_t size)
  */
 int image_load(struct image *img, const char *path)
 {
-	const Elf64_Ehdr *h;
+	const struct elf64_hdr *h;
 	const char *tool, *modinfo;
 	size_t size;
 	int fd, err;

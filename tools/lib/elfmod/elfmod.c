@@ -11,12 +11,6 @@
 #endif
 #include "elfmod.h"
 
-/* The linker's bounds of the ELF_MODULE_PARAM() entries; none: NULL. */
-extern const struct elf_module_param __start_elfmod_param[]
-	__attribute__((weak));
-extern const struct elf_module_param __stop_elfmod_param[]
-	__attribute__((weak));
-
 /* Parameter names match as for modules: '-' and '_' are the same. */
 static int elfmod_name_is(const char *arg, size_t len, const char *name)
 {

@@ -106,12 +106,16 @@ enum elf_module_param_type {
 	ELF_MODULE_PARAM_charp,
 };
 
-typedef bool __elf_module_param_bool;
-typedef int __elf_module_param_int;
-typedef unsigned int __elf_module_param_uint;
-typedef long __elf_module_param_long;
-typedef unsigned long __elf_module_param_ulong;
-typedef const char *__elf_module_param_charp;
+/*
+ * The C type of each: a variable of another type does not build ("size
+ * of array '__elf_module_param_type_of_VAR' is negative").
+ */
+#define __elf_module_param_bool		bool
+#define __elf_module_param_int		int
+#define __elf_module_param_uint		unsigned int
+#define __elf_module_param_long		long
+#define __elf_module_param_ulong	unsigned long
+#define __elf_module_param_charp	const char *
 
 /* One typed parameter: an entry of the elfmod_param section. */
 struct elf_module_param {
@@ -120,16 +124,22 @@ struct elf_module_param {
 	int type;
 };
 
+/* The linker's bounds of that section (weak: without one, NULL). */
+extern const struct elf_module_param __start_elfmod_param[]
+	__ELF_MODULE_ATTRS(weak);
+extern const struct elf_module_param __stop_elfmod_param[]
+	__ELF_MODULE_ATTRS(weak);
+
 #define ELF_MODULE_PARAM(var, type, desc)				\
-	static inline __ELF_MODULE_ATTRS(unused)			\
-	__elf_module_param_##type *__elf_module_check_##var(void)	\
-	{ return &(var); }						\
+	extern char __elf_module_param_type_of_##var			\
+		[__builtin_types_compatible_p(__typeof__(var),		\
+					      __elf_module_param_##type) ? 1 : -1]; \
 	static const struct elf_module_param __elf_module_p_##var	\
 	__ELF_MODULE_ATTRS(used, section("elfmod_param"),		\
 			   aligned(sizeof(void *))) =			\
 		{ #var, (void *)&(var), ELF_MODULE_PARAM_##type };	\
 	ELF_MODULE_INFO(parmtype, #var ":" #type);			\
-	ELF_MODULE_PARM(var, desc)
+	ELF_MODULE_INFO(parm, #var ":" desc)
 
 #ifdef NOLIBC
 static inline ssize_t __elf_module_writev(int fd, const struct iovec *iov,
