@@ -1271,7 +1271,7 @@ static void bench_ready(void)
 	     ECHO_ALIAS, ECHO, REGULAR);
 	row("ready.request_module", "ms", &ops[3].s, &ops[4].s);
 	desc("ready.nolibc",
-	     "finit_module() of the unsigned sample echo server built against the kernel's nolibc (%s, %.2f MiB) until it returns (READY=1), then rmmod, against the same program built against static glibc (%s, %.2f MiB)",
+	     "finit_module() of the unsigned sample echo server built against the kernel's nolibc (%s, %.2f MiB) until it returns (READY=1; the rmmod after each run is not timed) against the same program built against static glibc (%s, %.2f MiB)",
 	     ECHO_NOLIBC, file_mib(ops[5].fd), ECHO_GLIBC,
 	     file_mib(ops[6].fd));
 	row("ready.nolibc", "ms", &ops[5].s, &ops[6].s);
