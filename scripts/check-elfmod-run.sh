@@ -29,6 +29,15 @@ printf 'umh!\\xfb\\x02\n' > "$W/req-events"
 printf '<%s,%s x\n' "$W/f1" "$W/f2" > "$W/req-files"
 printf 'umh!\\xfc\\x00\n' > "$W/req-bad"
 printf 'hello\n' > "$W/req-hello"
+# A root-owned file of mode 0600 and one of mode 0666, in a folder any
+# uid may reach.
+R=$(mktemp -d /tmp/elfmod-run-check.XXXXXX)
+trap 'rm -rf "$R"' EXIT
+chmod 755 "$R"
+printf 'secret\n' > "$R/root600"
+chmod 600 "$R/root600"
+: > "$R/open666"
+chmod 666 "$R/open666"
 printf 'abc\n' > "$W/req-abc"
 : > "$W/req-none"
 SHA=$(cat "$T/opt/umh_elf_test.sha256")
@@ -40,6 +49,14 @@ n=0
 row() {
 	desc=$1 flags=$2 ko=$3 params=$4 input=$5 load=$6 line=$7
 	n=$((n + 1))
+	# Only root can give a module the uid and capabilities it declares.
+	case $flags in *root*)
+		if [ "$(id -u)" != 0 ]; then
+			echo "ok $n - $desc # SKIP not root"
+			return
+		fi
+		flags=
+	esac
 	out="$W/out.$n"
 	rc=0
 	eval "set -- $params"
@@ -107,8 +124,20 @@ sample service: ready, stops on SIGTERM||\$S/umh_sample_service.ko||none|0|umh_s
 sample daemon||\$S/umh_sample_daemon.ko||none|0|load: 0 (exited 0, its other processes run on)|umh_elf_test.c: umh_elf.samples_work
 sample echo (nolibc)||\$S/umh_sample_echo.ko||abc|0|reply 1: abc|umh_elf_channel_test.c via lib/test_umh_elf.c (demo)
 sample edu driver without a device||\$S/umh_sample_edu.ko||none|0|load: 0 (ready)|umh_elf_edu_test.c
+capabilities= with an unknown name: EINVAL||\$T/opt/umh_elf_badcap.unsigned.ko||none|-EINVAL|elf-module umh_elf_badcap: rejected: unknown capability 'cap_bogus'|umh_elf_security_test.c: security.capabilities_unknown_name
+capabilities= empty cannot write a root file|root|\$T/opt/umh_elf_nocaps.unsigned.ko|mode=trywrite file=\$R/root600|none|-EACCES|stopped (exit 13)|umh_elf_containment_test.c: contain.capabilities_empty_cannot_write_as_root
+capabilities= empty can write a file open to all|root|\$T/opt/umh_elf_nocaps.unsigned.ko|mode=trywrite file=\$R/open666|none|0|stopped (exit 0)|control of the row above
+capabilities= module serves the channel as its own uid|root|\$T/opt/umh_elf_nocaps.unsigned.ko|mode=echo|files|0|reply 1: one\\\\x0atwo\\\\x0a|umh_elf_channel_test.c: channel.files
 the smallest module, no libc||\$T/opt/umh_elf_tiny.unsigned.ko||none|0|load: 0 (ran to completion)|umh_elf_security_test.c: hostile_header.control_unchanged
 EOF
+
+# What the module with capabilities="" tried to write is untouched.
+n=$((n + 1))
+if [ "$(cat "$R/root600")" = secret ] && [ "$(cat "$R/open666")" = x ]; then
+	echo "ok $n - the root-owned file is unchanged, the open one written (contain.capabilities_empty_cannot_write_as_root)"
+else
+	echo "not ok $n - root600: $(cat "$R/root600"), open666: $(cat "$R/open666")"
+fi
 
 # The runner refuses a ready timeout the kernel refuses (100 to 600000).
 n=$((n + 1))

@@ -73,6 +73,9 @@ static struct run {
 	bool stopping;		/* rmmod: SIGTERM sent */
 	bool killed;		/* SIGKILL was needed */
 	bool broken;		/* it broke the channel: SIGKILL */
+	bool apply_caps;	/* we are root: capabilities= applies */
+	unsigned long long caps;
+	unsigned int uid;
 	long long start, stop_at;
 	int notify_errno;
 	char status_text[STATUS_MAX + 1];
@@ -307,6 +310,9 @@ static char *write_image(char *dir)
 		return NULL;
 	}
 	close(fd);
+	/* A module with its own uid must be able to exec it. */
+	if (run.apply_caps && (chmod(dir, 0711) || chmod(path, 0555)))
+		return NULL;
 	return path;
 }
 
@@ -331,9 +337,13 @@ static void say_started(const char *sha)
 	say("elf-module %s: started pid %d, sha256 %s, %s, by elfmod-run[%d]",
 	    run.img.name, run.pid, sha,
 	    run.img.is_signed ? "signed" : "unsigned", getpid());
-	if (run.img.has_caps)
-		say("elfmod-run: note: capabilities=%s not applied: it runs with your credentials",
-		    run.img.caps);
+	if (run.apply_caps)
+		say("elfmod-run: capabilities=%s: uid and gid %u, those capabilities only",
+		    run.img.caps, run.uid);
+	else if (run.img.has_caps)
+		say("elfmod-run: note: capabilities=%s not applied: %s",
+		    run.img.caps,
+		    "only root can, it runs with your credentials");
 }
 
 /* Catch ioctl(4, ELF_MODULE_IOC_RECV, ...): chan.c answers it. */
@@ -428,6 +438,13 @@ static void child(const char *path, char **argv, int fds[5], int ctl)
 	syscall(SYS_close_range, 6U, ~0U, 0U);
 	if (chdir("/"))
 		_exit(127);
+	if (run.apply_caps) {
+		i = caps_apply(run.caps, run.uid);
+		if (i) {
+			send_fd(5, -1, -i);
+			_exit(127);
+		}
+	}
 	listener = seccomp_listener();
 	if (listener < 0) {
 		send_fd(5, -1, errno);
@@ -764,6 +781,16 @@ int main(int argc, char **argv)
 		snprintf(run.img.name, sizeof(run.img.name), "NAME");
 		say_modprobe(-c);
 		return -c;
+	}
+	if (run.img.has_caps) {
+		c = caps_parse(&run.img, &run.caps);
+		if (c) {
+			say("load: -%s (%s)", errname(-c), strerror(-c));
+			say_modprobe(-c);
+			return -c;
+		}
+		run.apply_caps = !geteuid();
+		run.uid = RUN_UID_BASE + (getpid() & 0xffff);
 	}
 	margv = build_argv(argc - optind - 1, argv + optind + 1);
 	snprintf(dir, sizeof(dir), "%s/elfmod-run.XXXXXX",

@@ -3,8 +3,8 @@
  * elfmod-run: run an ELF module as a plain program, with the fds the
  * kernel gives it, and report what its load would return.  The parts:
  * elfmod-run.c (the process and its outcome), image.c (the checks of the
- * image and its .modinfo), chan.c (the channel, emulated with seccomp
- * user notification).
+ * image and its .modinfo), cred.c (capabilities=), chan.c (the channel,
+ * emulated with seccomp user notification).
  */
 #ifndef ELFMOD_RUN_H
 #define ELFMOD_RUN_H
@@ -29,6 +29,12 @@ struct image {
 };
 
 int image_load(struct image *img, const char *path);
+
+/* The credentials of capabilities= (cred.c). */
+#define RUN_UID_BASE	0x70000000U	/* the kernel's elf_uid_base */
+
+int caps_parse(const struct image *img, unsigned long long *mask);
+int caps_apply(unsigned long long mask, unsigned int id);
 
 /* The channel (chan.c). */
 struct chan;
