@@ -612,6 +612,11 @@ static void on_input(const char *buf, ssize_t n, void *unused)
 		inlen -= (size_t)(nl + 1 - inbuf);
 		memmove(inbuf, nl + 1, inlen);
 	}
+	if (inlen == sizeof(inbuf)) {	/* no end in sight: too long */
+		say("call: -EMSGSIZE: a request line longer than %zu bytes",
+		    sizeof(inbuf));
+		inlen = 0;
+	}
 }
 
 static int in_fd;
