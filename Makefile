@@ -24,7 +24,7 @@ export TOP BUILD OUT KOUT SRC PRISTINE JOBS
 
 export EXTRA_FRAGMENT QEMU_TIMEOUT QEMU_SMP GUEST_APPEND
 
-.PHONY: help deps tree kernel check check-debug series-check run shell series bench mutants clean distclean
+.PHONY: help deps tree kernel check check-debug series-check run shell series bench mutants clean distclean elfmod-run
 
 help:
 	@echo "ELF modules for Linux"
@@ -38,6 +38,8 @@ help:
 	@echo "  make series-check  apply the series patch by patch, building after each"
 	@echo "  make bench    the benchmark table"
 	@echo "  make mutants  break the code one line at a time (scripts/mutants.txt); each must fail a test by name"
+	@echo "  make elfmod-run KO=NAME.ko [ARGS=\"p=v ...\"] [RUN_FLAGS=\"-t MS -i FILE\"]  (or M=dir NAME=name)"
+	@echo "               run an ELF module as a plain program; see what its load would return"
 	@echo "  make clean    remove out/ (distclean: also the build folder)"
 	@echo
 	@echo "  KSRC=/path/to/linux   use that tree instead of Debian's linux-source-6.12"
@@ -103,6 +105,15 @@ series-check: series
 bench: kernel
 	@UMH_ELF_BENCH=1 $(TOP)/scripts/run.sh bench
 	@$(TOP)/scripts/bench-report.sh
+
+# The module authors' runner (tools/elfmod/elfmod-run.c), on the host:
+#   make elfmod-run KO=path/NAME.ko ARGS="count=3" RUN_FLAGS="-t 1000"
+#   make elfmod-run M=dir NAME=name		(dir/name.ko)
+KO ?= $(if $(M),$(M)/$(NAME).ko)
+elfmod-run:
+	@mkdir -p $(OUT)/elfmod-run
+	@$(MAKE) -s -C $(TOP)/tools/elfmod OUTPUT=$(OUT)/elfmod-run/
+	@$(if $(KO),$(OUT)/elfmod-run/elfmod-run $(RUN_FLAGS) $(KO) $(ARGS),echo "make elfmod-run: say KO=NAME.ko, or M=dir NAME=name" >&2; false)
 
 clean:
 	rm -rf $(OUT)

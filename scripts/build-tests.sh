@@ -45,7 +45,8 @@ elf_module() {
 	[ -z "$mem" ] || set -- "$@" -DMEMORY_MAX="\"$mem\""
 	[ -z "$pids" ] || set -- "$@" -DPIDS_MAX="\"$pids\""
 	[ "$file" = umh_elf_evil ] && set -- "$@" -DEVIL
-	$CC $CFLAGS "$@" -o "$T/opt/$file.unsigned.ko" "$ST/test_module.c"
+	$CC $CFLAGS "$@" -o "$T/opt/$file.unsigned.ko" "$ST/test_module.c" \
+		"$SRC/tools/lib/elfmod/elfmod.c"
 	sha256sum "$T/opt/$file.unsigned.ko" | cut -d' ' -f1 > "$T/opt/$file.sha256"
 	cp "$T/opt/$file.unsigned.ko" "$T/extra/$file.ko"
 	$SIGN "$T/extra/$file.ko"
@@ -124,6 +125,24 @@ if [ -n "${UMH_ELF_BENCH:-}" ]; then
 	done
 	pad_image "$T/opt/umh_elf_test.unsigned.ko" \
 		"$T/opt/umh_elf_test_2m.unsigned.ko" 2
+	# The echo sample twice, with its own name: against the kernel's
+	# nolibc (NAME-nolibc := y) and against static glibc, for the row
+	# ready.nolibc.
+	for libc in nolibc glibc; do
+		printf '%s\n' '#include <elfmod.h>' \
+			"ELF_MODULE_NAME(\"umh_elf_echo_$libc\");" > "$T/echo_name.c"
+		set -- -O2 -Wall -static -isystem "$KOUT/usr/include" \
+			-I "$SRC/tools/lib/elfmod"
+		[ $libc = glibc ] || set -- "$@" -nostdlib \
+			-fno-asynchronous-unwind-tables -fno-ident \
+			-include "$SRC/tools/include/nolibc/nolibc.h" \
+			-I "$SRC/tools/include/nolibc"
+		$CC "$@" -o "$T/opt/umh_elf_echo_$libc.unsigned.ko" \
+			"$SRC/samples/umh_elf/echo.c" "$T/echo_name.c" \
+			"$SRC/tools/lib/elfmod/elfmod.c" \
+			$([ $libc = glibc ] || echo -lgcc)
+	done
+	rm -f "$T/echo_name.c"
 	# The benchmark's kernel-side baselines, a module of their own.
 	rm -rf "$T/bench" && cp -r "$ST/bench" "$T/bench"
 	make -s -C "$KOUT" M="$T/bench" modules >/dev/null

@@ -10,15 +10,20 @@
 # Three boots: every test without signature enforcement (out/guest.log),
 # then the security tests again with module.sig_enforce=1, with the
 # user-space PCI driver's signature test (out/guest-enforce.log), and with
-# lockdown=integrity (out/guest-lockdown.log).
+# lockdown=integrity (out/guest-lockdown.log).  Before them, on the host:
+# the module authors' runner, tools/elfmod/elfmod-run, against the same
+# modules (scripts/check-elfmod-run.sh, out/host.log; CHECK_ONLY=host
+# runs only that).
 set -eu
 
 initrd="$OUT/initramfs-check.cpio.gz"
 
 echo "  TESTS   $OUT/tests"
 "$TOP/scripts/build-tests.sh"
-echo "  INITRD  $initrd"
-"$TOP/scripts/mkinitramfs.sh" "$initrd"
+if [ "${CHECK_ONLY:-}" != host ]; then
+	echo "  INITRD  $initrd"
+	"$TOP/scripts/mkinitramfs.sh" "$initrd"
+fi
 
 passed=0 failed=0 skipped=0
 report=""
@@ -80,11 +85,34 @@ boot() {
 	report="$report$problems"
 }
 
+# host: the runner's table, tallied as a boot's TAP is.
+host() {
+	log="$OUT/host.log"
+	echo "  HOST    elfmod-run (log: $log)"
+	rc=0
+	"$TOP/scripts/check-elfmod-run.sh" > "$log" 2>&1 || rc=$?
+	grep -E '^(not )?ok [0-9]+|^#' "$log" || true
+	p=$(grep -cE '^ok [0-9]+' "$log") || true
+	s=$(grep -E '^ok [0-9]+' "$log" | grep -c '# SKIP') || true
+	f=$(grep -cE '^not ok [0-9]+' "$log") || true
+	problems=""
+	[ "$rc" = 0 ] || problems="\nhost: scripts/check-elfmod-run.sh exited $rc:\n$(tail -5 "$log")"
+	[ "$p$f" != 00 ] || problems="$problems\nhost: no test ran"
+	[ -z "$problems" ] || f=$((f + 1))
+	passed=$((passed + p - s))
+	skipped=$((skipped + s))
+	failed=$((failed + f))
+	report="$report$problems"
+}
+
 # CHECK_ONLY=NAME (development): one boot running umh_elf_NAME_test (or
-# the program NAME) only.
-if [ -n "${CHECK_ONLY:-}" ]; then
+# the program NAME) only; CHECK_ONLY=host: the runner's table only.
+if [ "${CHECK_ONLY:-}" = host ]; then
+	host
+elif [ -n "${CHECK_ONLY:-}" ]; then
 	boot check "$OUT/guest.log" umh_elf_tests="$CHECK_ONLY"
 else
+host
 boot check "$OUT/guest.log"
 boot enforce "$OUT/guest-enforce.log" module.sig_enforce=1 umh_elf_tests=security,edu
 boot lockdown "$OUT/guest-lockdown.log" lockdown=integrity umh_elf_tests=security

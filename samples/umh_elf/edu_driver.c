@@ -54,7 +54,7 @@ static void detach(void)
 		munmap(regs, EDU_MAP_SIZE);
 		regs = NULL;
 		printf("device let go\n");
-		elf_module_notify("STATUS=no device\n");
+		elf_module_status("no device");
 	}
 	if (bar_fd >= 0)
 		close(bar_fd);
@@ -75,24 +75,20 @@ static void drain_irqs(void)
 }
 
 /* Take the device: fds[0] maps BAR 0, fds[1] is its interrupt eventfd. */
-static int attach(const int *fds, struct edu_attach_reply *r)
+static int attach(int *fds, struct edu_attach_reply *r)
 {
-	char status[64];
 	void *p;
-	int err;
 
 	detach();
 	p = mmap(NULL, EDU_MAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 fds[0], 0);
-	if (p == MAP_FAILED) {
-		err = -errno;
-		close(fds[0]);
-		close(fds[1]);
-		return err;
-	}
+	if (p == MAP_FAILED)
+		return -errno;	/* the loop closes the files */
 	regs = p;
 	bar_fd = fds[0];
 	irq_fd = fds[1];
+	fds[0] = -1;		/* ours now */
+	fds[1] = -1;
 	r->id = edu_read(EDU_REG_ID);
 	if ((r->id & 0xff) != EDU_ID_MAGIC) {
 		printf("not an edu device: id %#x\n", r->id);
@@ -101,9 +97,7 @@ static int attach(const int *fds, struct edu_attach_reply *r)
 	}
 	drain_irqs();
 	printf("driving edu device %u.%u\n", r->id >> 24, (r->id >> 16) & 0xff);
-	snprintf(status, sizeof(status), "STATUS=driving edu device %#x\n",
-		 r->id);
-	elf_module_notify(status);
+	elf_module_statusf("driving edu device %#x", r->id);
 	return 0;
 }
 
@@ -141,24 +135,21 @@ static int fact(__u32 n, struct edu_fact_reply *r)
 }
 
 /* Answer one request; fds are the files it carries (nfds of them). */
-static int serve(const struct elf_module_msg_hdr *msg, long len,
-		 const int *fds)
+static int serve(const struct elf_module_msg_hdr *msg, int *fds, void *arg)
 {
-	const struct edu_request *req = (const void *)(msg + 1);
+	const struct edu_request *req = elf_module_payload(msg);
 	union {
 		struct edu_attach_reply attach;
 		struct edu_fact_reply fact;
 	} r;
 	size_t rlen = 0;
 	int err = -EINVAL;
-	int i;
 
-	if (len != sizeof(*req)) {
+	if (msg->len != sizeof(*req)) {
 		/* EINVAL below */
 	} else if (req->op == EDU_OP_ATTACH && msg->nfds == 2) {
 		err = attach(fds, &r.attach);
 		rlen = sizeof(r.attach);
-		fds = NULL;	/* taken, or closed */
 	} else if (req->op == EDU_OP_FACT && !msg->nfds) {
 		err = fact(req->arg, &r.fact);
 		rlen = sizeof(r.fact);
@@ -166,38 +157,26 @@ static int serve(const struct elf_module_msg_hdr *msg, long len,
 		detach();
 		err = 0;
 	}
-	for (i = 0; fds && i < msg->nfds; i++)
-		close(fds[i]);
-	if (err)
-		return elf_module_reply_error(msg, -err);
-	return elf_module_reply(msg, &r, rlen);
+	if (err ? elf_module_reply_error(msg, -err) :
+		  elf_module_reply(msg, &r, rlen)) {
+		perror("reply");
+		return 1;
+	}
+	return 0;
 }
-
-static union {
-	struct elf_module_msg_hdr hdr;
-	char buf[sizeof(struct elf_module_msg_hdr) + ELF_MODULE_MSG_MAX];
-} msg;
 
 int main(void)
 {
-	int fds[ELF_MODULE_FDS_MAX];
-	long len;
+	int ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);	/* a line per log line */
-	elf_module_notify("STATUS=no device\n");
+	elf_module_status("no device");
 	elf_module_ready();
-	while ((len = elf_module_recv(&msg.hdr, sizeof(msg), fds)) >= 0) {
-		if (msg.hdr.type != ELF_MODULE_MSG_REQUEST)
-			continue;
-		if (serve(&msg.hdr, len, fds)) {
-			perror("reply");
-			return 1;
-		}
-	}
-	if (errno) {
+	ret = elf_module_serve(serve, NULL);
+	if (ret < 0) {
 		perror("channel");
 		return 1;
 	}
 	detach();
-	return 0;	/* the kernel closed the channel: we are being stopped */
+	return ret;	/* 0: the kernel closed the channel, we are stopped */
 }

@@ -17,7 +17,6 @@ int main(void)
 {
 	struct timespec tick = { .tv_sec = 1 };
 	unsigned long ticks = 0;
-	char status[64];
 	sigset_t term;
 
 	/* SIGTERM (rmmod) is taken synchronously, once a tick. */
@@ -25,15 +24,12 @@ int main(void)
 	sigaddset(&term, SIGTERM);
 	sigprocmask(SIG_BLOCK, &term, NULL);
 
-	elf_module_notify("STATUS=starting\n");
+	elf_module_status("starting");
 	/* ... open what the service needs here ... */
-	elf_module_notify("STATUS=serving, tick 0\n");
+	elf_module_status("serving, tick 0");
 	elf_module_ready();	/* after the status: modprobe sees it */
-	while (sigtimedwait(&term, NULL, &tick) != SIGTERM) {
-		snprintf(status, sizeof(status), "STATUS=serving, tick %lu\n",
-			 ++ticks);
-		elf_module_notify(status);
-	}
+	while (sigtimedwait(&term, NULL, &tick) != SIGTERM)
+		elf_module_statusf("serving, tick %lu", ++ticks);
 	fprintf(stderr, "stopping on SIGTERM after %lu ticks\n", ticks);
 	return 0;
 }

@@ -1,34 +1,53 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * elfmod.h - helpers for the authors of ELF modules
+ * elfmod.h - the library for the authors of ELF modules
  *
  * An ELF module is a user-space program loaded as a kernel module (see
  * Documentation/admin-guide/elf-modules.rst).  What the kernel and the
  * program agree on, the fds, notify lines and the channel's messages, is
- * in the uapi header <linux/elf_module.h>.  This header adds, for the
- * program's side, the macros that declare its .modinfo and small helpers
- * for readiness, STATUS lines, parameters and the channel:
+ * in the uapi header <linux/elf_module.h>, types and constants only.  This
+ * library is the program's side of it:
  *
  *	#include <elfmod.h>
  *
  *	ELF_MODULE_DESCRIPTION("says hello");
  *	ELF_MODULE_LICENSE("GPL");
+ *	static long count = 1;
+ *	ELF_MODULE_PARAM(count, long, "how many greetings");
  *
- *	int main(void) { ...; elf_module_ready(); for (;;) pause(); }
+ *	int main(int argc, char **argv)
+ *	{
+ *		int err = elf_module_params(argc, argv);
  *
- * Kbuild puts this folder on the include path of every elfmod-m build.
- * It needs the C library's headers only: the helpers are static inline,
- * so a program without libc that uses only the macros links nothing.
+ *		if (err)
+ *			elf_module_fail(err, "bad parameters");
+ *		...
+ *		elf_module_ready();
+ *		return elf_module_serve(handler, NULL);
+ *	}
+ *
+ * The .modinfo macros, the notify lines (readiness, STATUS=, ERRNO=,
+ * WATCHDOG=) and the channel's single messages are static inline here;
+ * parameters, elf_module_fail(), elf_module_statusf() and the message loop
+ * are in elfmod.c.  Kbuild puts this folder on the include path of every
+ * elfmod-m build and links elfmod.c in (an archive: only what is called).
+ * It builds with glibc or with the kernel's own nolibc (NAME-nolibc := y).
  */
 #ifndef __ELFMOD_H
 #define __ELFMOD_H
 
+#ifdef NOLIBC
+#include <stdbool.h>
+#include <linux/uio.h>		/* nolibc has no <sys/uio.h> */
+#else
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#endif
 #include <linux/elf_module.h>
 
 #define __ELF_MODULE_CAT2(a, b)	a##b
@@ -68,6 +87,70 @@
  */
 #define ELF_MODULE_PARM(name, desc)	ELF_MODULE_INFO(parm, #name ":" desc)
 
+/*
+ * Typed parameters, as module_param() declares them for a module: the
+ * variable @var takes the value of "var=value" on the modprobe line when
+ * the program calls elf_module_params(), and modinfo shows
+ * "parm: var:DESC (TYPE)".  @type is one of bool (y/n, 1/0, a bare
+ * "var" sets it), int, uint, long, ulong, charp (a const char *):
+ *
+ *	static long count = 1;
+ *	ELF_MODULE_PARAM(count, long, "steps to log");
+ */
+enum elf_module_param_type {
+	ELF_MODULE_PARAM_bool,
+	ELF_MODULE_PARAM_int,
+	ELF_MODULE_PARAM_uint,
+	ELF_MODULE_PARAM_long,
+	ELF_MODULE_PARAM_ulong,
+	ELF_MODULE_PARAM_charp,
+};
+
+/*
+ * The C type of each: a variable of another type does not build ("size
+ * of array '__elf_module_param_type_of_VAR' is negative").
+ */
+#define __elf_module_param_bool		bool
+#define __elf_module_param_int		int
+#define __elf_module_param_uint		unsigned int
+#define __elf_module_param_long		long
+#define __elf_module_param_ulong	unsigned long
+#define __elf_module_param_charp	const char *
+
+/* One typed parameter: an entry of the elfmod_param section. */
+struct elf_module_param {
+	const char *name;
+	void *var;
+	int type;
+};
+
+/* The linker's bounds of that section (weak: without one, NULL). */
+extern const struct elf_module_param __start_elfmod_param[]
+	__ELF_MODULE_ATTRS(weak);
+extern const struct elf_module_param __stop_elfmod_param[]
+	__ELF_MODULE_ATTRS(weak);
+
+#define ELF_MODULE_PARAM(var, type, desc)				\
+	extern char __elf_module_param_type_of_##var			\
+		[__builtin_types_compatible_p(__typeof__(var),		\
+					      __elf_module_param_##type) ? 1 : -1]; \
+	static const struct elf_module_param __elf_module_p_##var	\
+	__ELF_MODULE_ATTRS(used, section("elfmod_param"),		\
+			   aligned(sizeof(void *))) =			\
+		{ #var, (void *)&(var), ELF_MODULE_PARAM_##type };	\
+	ELF_MODULE_INFO(parmtype, #var ":" #type);			\
+	ELF_MODULE_INFO(parm, #var ":" desc)
+
+#ifdef NOLIBC
+static inline ssize_t __elf_module_writev(int fd, const struct iovec *iov,
+					  int cnt)
+{
+	return __sysret(my_syscall3(__NR_writev, fd, iov, cnt));
+}
+#else
+#define __elf_module_writev writev
+#endif
+
 /* Write all of @len bytes to @fd; 0, or -1 with errno set. */
 static inline int elf_module_write_all(int fd, const void *buf, size_t len)
 {
@@ -100,9 +183,59 @@ static inline int elf_module_ready(void)
 }
 
 /*
- * Parameters: modprobe's "NAME key=value flag" reaches the program as
- * argv[1] "key=value" and argv[2] "flag".  The value of the last argument
- * naming @key ("" for a bare "key"), or NULL if none does.
+ * One notify line of @key (e.g. "STATUS=") and @val, in one write, so
+ * that the line is never cut by another thread's.
+ */
+static inline int elf_module_notify_kv(const char *key, const char *val)
+{
+	struct iovec iov[3] = {
+		{ .iov_base = (void *)key, .iov_len = strlen(key) },
+		{ .iov_base = (void *)val, .iov_len = strlen(val) },
+		{ .iov_base = (void *)"\n", .iov_len = 1 },
+	};
+	ssize_t n;
+
+	do {
+		n = __elf_module_writev(ELF_MODULE_NOTIFY_FD, iov, 3);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -1 : 0;
+}
+
+/* STATUS=@text: shown in /sys/module/NAME/elf/status and on stop. */
+static inline int elf_module_status(const char *text)
+{
+	return elf_module_notify_kv(ELF_MODULE_NOTIFY_STATUS, text);
+}
+
+/*
+ * ERRNO=@err: the errno the load fails with if the program then exits
+ * with a status other than 0 (1 to ELF_MODULE_ERRNO_MAX; EEXIST reads as
+ * ECHILD).  See elf_module_fail() for the usual way.
+ */
+static inline int elf_module_errno(int err)
+{
+	char num[12], *p = num + sizeof(num);
+	unsigned int v = err < 0 ? 0 : (unsigned int)err;
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return elf_module_notify_kv(ELF_MODULE_NOTIFY_ERRNO, p);
+}
+
+/* WATCHDOG=1: alive, for a module that declares watchdog_ms=. */
+static inline int elf_module_watchdog(void)
+{
+	return elf_module_notify("WATCHDOG=1\n");
+}
+
+/*
+ * Parameters untyped: modprobe's "NAME key=value flag" reaches the
+ * program as argv[1] "key=value" and argv[2] "flag".  The value of the
+ * last argument naming @key ("" for a bare "key"), or NULL if none does.
+ * ELF_MODULE_PARAM() and elf_module_params() do this for typed variables.
  */
 static inline const char *elf_module_param(int argc, char *const argv[],
 					   const char *key)
@@ -203,7 +336,7 @@ static inline int elf_module_send(__u16 type, __u64 id, const void *buf,
 	iov[1].iov_base = (void *)buf;
 	iov[1].iov_len = len;
 	do {
-		n = writev(ELF_MODULE_CHANNEL_FD, iov, 2);
+		n = __elf_module_writev(ELF_MODULE_CHANNEL_FD, iov, 2);
 	} while (n < 0 && errno == EINTR);
 	return n < 0 ? -1 : 0;
 }
@@ -229,5 +362,32 @@ static inline int elf_module_event(const void *buf, size_t len)
 {
 	return elf_module_send(ELF_MODULE_MSG_EVENT, 0, buf, len);
 }
+
+/* The payload of a message the channel brought, @hdr->len bytes. */
+static inline void *elf_module_payload(const struct elf_module_msg_hdr *hdr)
+{
+	return (void *)(hdr + 1);
+}
+
+/*
+ * What elf_module_serve() calls for each request: @req and its payload
+ * (elf_module_payload()), @fds the req->nfds files it carries.  The
+ * handler answers with elf_module_reply() or elf_module_reply_error(),
+ * now or later; it keeps a file by setting its @fds entry to -1, and the
+ * loop closes the others.  Returns 0 to go on; anything else ends the
+ * loop, which returns it.
+ */
+typedef int elf_module_handler_t(const struct elf_module_msg_hdr *req,
+				 int *fds, void *arg);
+
+/* elfmod.c */
+int elf_module_params(int argc, char *const argv[]);
+int elf_module_serve(elf_module_handler_t *handler, void *arg);
+__ELF_MODULE_ATTRS(__noreturn__, __format__(__printf__, 2, 3))
+void elf_module_fail(int err, const char *fmt, ...);
+#ifndef NOLIBC
+__ELF_MODULE_ATTRS(__format__(__printf__, 1, 2))
+int elf_module_statusf(const char *fmt, ...);
+#endif
 
 #endif /* __ELFMOD_H */

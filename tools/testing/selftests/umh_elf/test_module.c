@@ -109,17 +109,6 @@ ELF_MODULE_PIDS_MAX(PIDS_MAX);
 ELF_MODULE_INFO(evil, "yes");
 #endif
 
-static const char *arg(int argc, char **argv, const char *key)
-{
-	size_t n = strlen(key);
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (!strncmp(argv[i], key, n) && argv[i][n] == '=')
-			return argv[i] + n + 1;
-	return NULL;
-}
-
 static noreturn void wait_forever(void)
 {
 	for (;;)
@@ -350,7 +339,6 @@ static union {
 	char bytes[sizeof(struct elf_module_msg_hdr) + ELF_MODULE_MSG_MAX];
 } msg;
 
-static pthread_t main_thread;
 static const char *fresh;
 
 static int tag_of(const struct elf_module_msg_hdr *hdr)
@@ -414,7 +402,7 @@ static int send_bad(int kind)
 }
 
 /* Answer a request that carries files with what they hold, in order. */
-static int reply_files(const struct elf_module_msg_hdr *req, const int *fds)
+static int reply_files(const struct elf_module_msg_hdr *req, int *fds)
 {
 	static char out[ELF_MODULE_MSG_MAX];
 	size_t len = 0;
@@ -424,6 +412,7 @@ static int reply_files(const struct elf_module_msg_hdr *req, const int *fds)
 	for (i = 0; i < req->nfds; i++) {
 		n = read(fds[i], out + len, sizeof(out) - len);
 		close(fds[i]);
+		fds[i] = -1;
 		if (n < 0)
 			return elf_module_reply_error(req, errno);
 		len += (size_t)n;
@@ -445,7 +434,7 @@ static int flood(const struct elf_module_msg_hdr *req, int count)
 }
 
 /* Answer @req (of @n payload bytes) as its tag says. */
-static int answer(const struct elf_module_msg_hdr *req, long n, const int *fds)
+static int answer(const struct elf_module_msg_hdr *req, long n, int *fds)
 {
 	const unsigned char *p = (const unsigned char *)(req + 1);
 	int i;
@@ -553,26 +542,23 @@ static int serve_fresh(void)
 	}
 }
 
-/* One server thread: answer, stay silent, or die on the first request. */
+/* One request: answer it, stay silent, or die on it. */
+static int serve_one(const struct elf_module_msg_hdr *req, int *fds,
+		     void *mode)
+{
+	if (!strcmp(mode, "die"))
+		return 3;
+	if (!strcmp(mode, "echo") && answer(req, req->len, fds))
+		return 1;
+	return 0;
+}
+
+/* One server thread: elf_module_serve() has a buffer per thread. */
 static int serve_loop(const char *mode)
 {
-	struct elf_module_msg_hdr *m = &msg.hdr;
-	int fds[ELF_MODULE_FDS_MAX];
-	long n;
+	int ret = elf_module_serve(serve_one, (void *)mode);
 
-	/* Threads but the first have a buffer of their own. */
-	if (!pthread_equal(pthread_self(), main_thread)) {
-		m = malloc(sizeof(msg));
-		if (!m)
-			return 1;
-	}
-	while ((n = elf_module_recv(m, sizeof(msg), fds)) >= 0) {
-		if (!strcmp(mode, "die"))
-			return 3;
-		if (!strcmp(mode, "echo") && answer(m, n, fds))
-			return 1;
-	}
-	return errno ? 1 : 0;
+	return ret < 0 ? 1 : ret;
 }
 
 static void *serve_thread(void *mode)
@@ -589,7 +575,6 @@ static int serve(const char *mode, const char *batch, const char *daemon_,
 
 	if (daemon_ && daemon(0, 0))
 		return 1;
-	main_thread = pthread_self();
 	elf_module_ready();
 	if (batch)
 		return serve_reversed(atoi(batch));
@@ -638,22 +623,25 @@ static noreturn void eatmem(void)
 	}
 }
 
+/* The value of a key=value parameter of main(), or NULL. */
+#define ARG(key)	elf_module_param(argc, argv, key)
+
 int main(int argc, char **argv)
 {
-	const char *mode = arg(argc, argv, "mode") ?: DEFAULT_MODE;
+	const char *mode = ARG("mode") ?: DEFAULT_MODE;
 	const char *v;
 	int i;
 
-	v = arg(argc, argv, "delay_ms");
+	v = ARG("delay_ms");
 	if (v) {
 		struct timespec ts = { atoi(v) / 1000, (atoi(v) % 1000) * 1000000L };
 
 		nanosleep(&ts, NULL);
 	}
-	v = arg(argc, argv, "say");
+	v = ARG("say");
 	if (v)
 		fprintf(stderr, "%s\n", v);
-	v = arg(argc, argv, "flood");
+	v = ARG("flood");
 	if (v) {
 		for (i = 0; i < atoi(v); i++)
 			fprintf(stderr, "flood line %d\n", i);
@@ -662,24 +650,20 @@ int main(int argc, char **argv)
 		elf_module_ready();
 		wait_forever();
 	}
-	v = arg(argc, argv, "status");
-	if (v) {
-		char line[256];
-
-		snprintf(line, sizeof(line), "STATUS=%s\n", v);
-		elf_module_notify(line);
-	}
-	v = arg(argc, argv, "errno");
+	v = ARG("status");
+	if (v)
+		elf_module_status(v);
+	v = ARG("errno");
 	if (v) {
 		char line[64];
 
 		snprintf(line, sizeof(line), "ERRNO=%s\n", v);
 		elf_module_notify(line);
 	}
-	v = arg(argc, argv, "exit");
+	v = ARG("exit");
 	if (v)
 		return atoi(v);
-	v = arg(argc, argv, "signal");
+	v = ARG("signal");
 	if (v) {
 		signal(atoi(v), SIG_DFL);
 		raise(atoi(v));
@@ -687,11 +671,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "oneshot"))
 		return 0;
-	fresh = arg(argc, argv, "fresh");
+	fresh = ARG("fresh");
 	if (!strcmp(mode, "echo") || !strcmp(mode, "silent") ||
 	    !strcmp(mode, "die"))
-		return serve(mode, arg(argc, argv, "batch"),
-			     arg(argc, argv, "daemon"), arg(argc, argv, "threads"));
+		return serve(mode, ARG("batch"),
+			     ARG("daemon"), ARG("threads"));
 	if (!strcmp(mode, "ready")) {
 		elf_module_ready();
 		wait_forever();
@@ -737,9 +721,9 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "unsharefiles"))
 		return unsharefiles();
 	if (!strcmp(mode, "trywrite"))
-		return trywrite(arg(argc, argv, "file"));
+		return trywrite(ARG("file"));
 	if (!strcmp(mode, "poke"))
-		return poke(arg(argc, argv, "target"));
+		return poke(ARG("target"));
 	if (!strcmp(mode, "dstate")) {
 		int fd = open("/sys/kernel/debug/test_umh_elf/dstate", O_RDONLY);
 

@@ -90,6 +90,9 @@
 /* A cgroup made and removed per launch by launch.containment's baseline. */
 #define BENCH_CGROUP	"/sys/fs/cgroup/umh_elf_bench"
 #define TEST_COPY	"/tmp/" TEST
+/* samples/umh_elf/echo.c built against nolibc and against glibc. */
+#define ECHO_NOLIBC	"umh_elf_echo_nolibc"
+#define ECHO_GLIBC	"umh_elf_echo_glibc"
 
 #define MIB		1048576.0
 #define MAX_SAMPLES	64
@@ -1235,6 +1238,12 @@ static void bench_ready(void)
 		{ .what = "request_module(" REGULAR ")", .run = op_drive,
 		  .arg = "request " REGULAR " 1", .unload = REGULAR,
 		  .scale = 1 },
+		{ .what = "finit_module(" ECHO_NOLIBC ")", .run = op_load,
+		  .fd = open_file(OPT ECHO_NOLIBC ".unsigned.ko"), .arg = "",
+		  .unload = ECHO_NOLIBC, .scale = 1 },
+		{ .what = "finit_module(" ECHO_GLIBC ")", .run = op_load,
+		  .fd = open_file(OPT ECHO_GLIBC ".unsigned.ko"), .arg = "",
+		  .unload = ECHO_GLIBC, .scale = 1 },
 	};
 	const struct reps r = { 15, 30, 45e3 };
 	unsigned int i;
@@ -1247,6 +1256,8 @@ static void bench_ready(void)
 	unload(TEST);
 	unload(ECHO);
 	unload(REGULAR);
+	unload(ECHO_NOLIBC);
+	unload(ECHO_GLIBC);
 	measure("ready", ops, ARRAY_SIZE(ops), &r);
 
 	desc("ready.finit",
@@ -1259,9 +1270,14 @@ static void bench_ready(void)
 	     "request_module() of the alias %s of the ELF module %s (modprobe; returns once it is ready) against request_module() of the regular module %s",
 	     ECHO_ALIAS, ECHO, REGULAR);
 	row("ready.request_module", "ms", &ops[3].s, &ops[4].s);
+	desc("ready.nolibc",
+	     "finit_module() of the unsigned sample echo server built against the kernel's nolibc (%s, %.2f MiB) until it returns (READY=1; the rmmod after each run is not timed) against the same program built against static glibc (%s, %.2f MiB)",
+	     ECHO_NOLIBC, file_mib(ops[5].fd), ECHO_GLIBC,
+	     file_mib(ops[6].fd));
+	row("ready.nolibc", "ms", &ops[5].s, &ops[6].s);
 
-	for (i = 0; i < 2; i++)
-		if (ops[i].fd >= 0)
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		if (ops[i].fd > 0)
 			close(ops[i].fd);
 }
 

@@ -88,6 +88,7 @@
 #define RMMOD		"/sbin/rmmod"
 #define LSMOD		"/sbin/lsmod"
 #define MODINFO		"/sbin/modinfo"
+#define INSMOD		"/sbin/insmod"
 
 /*
  * Per test, in seconds: above the default ready timeout (30 s), so that a
@@ -759,6 +760,48 @@ TEST_F_TIMEOUT(umh_elf, kmod_tools, TEST_TIMEOUT)
 }
 
 /*
+ * What kmod's tools print for the errno of a failed load: the table of
+ * elf-modules.rst ("What modprobe prints") and elfmod-run's "modprobe
+ * would print" line.  Most errnos read as strerror(); kmod rewrites a few.
+ */
+TEST_F_TIMEOUT(umh_elf, kmod_prints_errnos, TEST_TIMEOUT)
+{
+	static const struct {
+		const char *tool, *param, *says;
+	} cases[] = {
+		{ MODPROBE, "exit=19", "No such device" },
+		{ MODPROBE, "exit=1", "Operation not permitted" },
+		{ MODPROBE, "exit=2",
+		  "Unknown symbol in module, or unknown parameter (see dmesg)" },
+		{ MODPROBE, "exit=22", "Invalid argument" },
+		{ MODPROBE, "exit=8", "Exec format error" },
+		{ MODPROBE, "exit=17", "No child processes" },
+		{ INSMOD, "exit=22", "Invalid parameters" },
+		{ INSMOD, "exit=2", "Unknown symbol in module" },
+		{ INSMOD, "exit=8", "Invalid module format" },
+	};
+	char cmd[256], out[1024], says[256];
+	const char *what;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		what = MOD;
+		if (!strcmp(cases[i].tool, INSMOD))
+			what = UNSIGNED_KO;
+		snprintf(cmd, sizeof(cmd), "%s %s %s 2>&1", cases[i].tool,
+			 what, cases[i].param);
+		snprintf(says, sizeof(says), "'%s': %s", what, cases[i].says);
+		if (!strcmp(cases[i].tool, INSMOD))
+			snprintf(says, sizeof(says), "%s", cases[i].says);
+		EXPECT_NE(0, run_cmd(_metadata, true, out, sizeof(out),
+				     "/bin/sh", "-c", cmd, NULL));
+		EXPECT_NE(NULL, strstr(out, says))
+			TH_LOG("%s said: %s", cmd, out);
+		EXPECT_TRUE(WAIT_UNTIL(module_gone(MOD)));
+	}
+}
+
+/*
  * The samples of samples/umh_elf, built and installed as a module author
  * would, loaded with modprobe: they must keep doing what they say.
  */
@@ -772,9 +815,13 @@ TEST_F_TIMEOUT(umh_elf, samples_work, TEST_TIMEOUT)
 	EXPECT_NE(0, run_quiet(MODPROBE, "umh_sample_oneshot", "count=x"));
 	EXPECT_TRUE(kmsg_wait(&self->log,
 			      "elf-module umh_sample_oneshot: stopped (exit 22)"));
-	/* ELF_MODULE_PARM() of <elfmod.h> gives modinfo its parm: line. */
+	/*
+	 * ELF_MODULE_PARAM() of <elfmod.h> gives modinfo its parm: line,
+	 * with the type as for a module_param().
+	 */
 	EXPECT_EQ(0, run_out(out, MODINFO, "-F", "parm", "umh_sample_oneshot"));
-	EXPECT_TRUE(has_line(out, "count:steps to log, 0 to 100 (default 1)"))
+	EXPECT_TRUE(has_line(out,
+			     "count:steps to log, 0 to 100 (default 1) (long)\n"))
 		TH_LOG("modinfo -F parm said:\n%s", out);
 
 	ASSERT_EQ(0, run(MODPROBE, "umh_sample_service"));
