@@ -645,7 +645,7 @@ int main(int argc, char **argv)
 	if (v) {
 		for (i = 0; i < atoi(v); i++)
 			fprintf(stderr, "flood line %d\n", i);
-		if (!arg(argc, argv, "stay"))
+		if (!ARG("stay"))
 			return 0;
 		elf_module_ready();
 		wait_forever();
