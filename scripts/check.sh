@@ -10,7 +10,10 @@
 # Three boots: every test without signature enforcement (out/guest.log),
 # then the security tests again with module.sig_enforce=1, with the
 # user-space PCI driver's signature test (out/guest-enforce.log), and with
-# lockdown=integrity (out/guest-lockdown.log).
+# lockdown=integrity (out/guest-lockdown.log).  A fourth boots the kernel
+# without CONFIG_MODULES (NOMOD_KERNEL, make kernel-nomod) for the tests of
+# built-in ELF modules (out/guest-nomod.log), the test driver using one
+# from its initcall (test_umh_elf.boot_get=).
 set -eu
 
 initrd="$OUT/initramfs-check.cpio.gz"
@@ -88,6 +91,13 @@ else
 boot check "$OUT/guest.log"
 boot enforce "$OUT/guest-enforce.log" module.sig_enforce=1 umh_elf_tests=security,edu
 boot lockdown "$OUT/guest-lockdown.log" lockdown=integrity umh_elf_tests=security
+fi
+if [ -n "${NOMOD_KERNEL:-}" ] &&
+   { [ -z "${CHECK_ONLY:-}" ] || [ "$CHECK_ONLY" = builtin ]; }; then
+	export KERNEL="$NOMOD_KERNEL"
+	boot nomod "$OUT/guest-nomod.log" umh_elf_tests=builtin \
+		test_umh_elf.boot_get=umh_sample_builtin
+	unset KERNEL
 fi
 
 if [ -n "$report" ]; then
