@@ -348,6 +348,75 @@ TEST_F_TIMEOUT(builtin, killed_starts_afresh_on_next_use, TEST_TIMEOUT)
 	EXPECT_NE(pid, builtin_pid(BUILTIN));
 }
 
+/* ---- the channel and containment, as for a loaded module ---- */
+
+#define CGROUP_FS	"/sys/fs/cgroup"
+#define DAEMON		"umh_sample_daemon"
+
+/* Requests of every size up to the limit come back intact; one more fails. */
+TEST_F_TIMEOUT(builtin, channel_round_trip_sizes, TEST_TIMEOUT)
+{
+	static const unsigned int sizes[] = { 0, 1, 4096, 65535, 65536 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		EXPECT_EQ(0, drv("echo " BUILTIN " 1 2 %u 10000", sizes[i]))
+			TH_LOG("size %u", sizes[i]);
+	EXPECT_EQ(-EMSGSIZE, drv("echo " BUILTIN " 1 1 65537 10000"));
+	EXPECT_EQ(0, drv("echo " BUILTIN " 1 1 16 10000"));
+	EXPECT_EQ(1, count_procs(BUILTIN));
+}
+
+/*
+ * Killed while kernel code holds it: the held reference stays valid, and
+ * the next use starts a new process.
+ */
+TEST_F_TIMEOUT(builtin, killed_while_held_starts_afresh, TEST_TIMEOUT)
+{
+	pid_t pid;
+
+	ASSERT_EQ(0, drv("hold " BUILTIN));
+	pid = builtin_pid(BUILTIN);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	EXPECT_TRUE(WAIT_UNTIL(!running(BUILTIN)));
+	/* The held reference is to the dead run: a new get starts afresh. */
+	EXPECT_EQ(0, drv("echo " BUILTIN " 1 1 16 10000"));
+	EXPECT_NE(pid, builtin_pid(BUILTIN));
+	ASSERT_EQ(0, drv("release"));
+}
+
+/*
+ * Its process is in the module's kernel-owned cgroup, which no process
+ * can enter, and a stop ends every process of it.  With the forking
+ * daemon sample (built in on the kernel without modules): the main
+ * process exits once its child runs, which stays a member.
+ */
+TEST_F_TIMEOUT(builtin, contained_and_stopped_whole, TEST_TIMEOUT)
+{
+	const char *mod = access(SYSMOD DAEMON, F_OK) ? BUILTIN : DAEMON;
+	char path[128], procs[256], pid[32];
+
+	snprintf(path, sizeof(path), SYSMOD "%s/elf/state", mod);
+	ASSERT_EQ(0, write_text(path, "start"));
+	ASSERT_TRUE(running(mod));
+	ASSERT_EQ(1, count_procs(mod));
+	snprintf(path, sizeof(path), CGROUP_FS "/elf-modules/%s/cgroup.procs",
+		 mod);
+	ASSERT_LT(0, read_text(path, procs, sizeof(procs)));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	EXPECT_EQ(-EPERM, write_text(path, pid));
+	snprintf(path, sizeof(path), SYSMOD "%s/elf/pids", mod);
+	ASSERT_LT(0, read_text(path, pid, sizeof(pid)));
+	EXPECT_STREQ(procs, pid);
+	if (!strcmp(mod, DAEMON))
+		EXPECT_EQ(0, builtin_pid(mod)) TH_LOG("the main process ran on");
+
+	ASSERT_EQ(0, stop(mod));
+	EXPECT_EQ(0, count_procs(mod));
+	EXPECT_FALSE(running(mod));
+}
+
 /*
  * start=boot: it runs without anyone having asked for it, started during
  * the initcalls, before /init runs, with only the initramfs there.  The
