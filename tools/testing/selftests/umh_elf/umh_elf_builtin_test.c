@@ -52,7 +52,7 @@ static bool modular(void)
 	return !access("/proc/modules", F_OK);
 }
 
-static int state(const char *mod, char *buf, size_t size)
+static int read_state(const char *mod, char *buf, size_t size)
 {
 	char path[128];
 
@@ -64,7 +64,7 @@ static bool running(const char *mod)
 {
 	char buf[32];
 
-	return state(mod, buf, sizeof(buf)) > 0 && !strcmp(buf, "running");
+	return read_state(mod, buf, sizeof(buf)) > 0 && !strcmp(buf, "running");
 }
 
 static pid_t builtin_pid(const char *mod)
@@ -86,7 +86,7 @@ static int stop(const char *mod)
 }
 
 /* "elf-module NAME: started pid " */
-static const char *started(const char *mod)
+static const char *start_line(const char *mod)
 {
 	static char needle[96];
 
@@ -218,14 +218,14 @@ TEST_F_TIMEOUT(builtin, get_starts_on_first_use, TEST_TIMEOUT)
 	ASSERT_EQ(64, read_text(SYSMOD BUILTIN "/elf/sha256", sha,
 				sizeof(sha)));
 	snprintf(line, sizeof(line), "%s%d, sha256 %s, built-in, by ",
-		 started(BUILTIN), pid, sha);
+		 start_line(BUILTIN), pid, sha);
 	EXPECT_EQ(1, kmsg_count(&self->log, line)) TH_LOG("no \"%s\"", line);
-	EXPECT_EQ(1, kmsg_count(&self->log, started(BUILTIN)));
+	EXPECT_EQ(1, kmsg_count(&self->log, start_line(BUILTIN)));
 
 	EXPECT_EQ(0, drv("echo " BUILTIN " 4 8 100 10000"));
 	/* Still the same process: no second start. */
 	EXPECT_EQ(pid, builtin_pid(BUILTIN));
-	EXPECT_EQ(1, kmsg_count(&self->log, started(BUILTIN)));
+	EXPECT_EQ(1, kmsg_count(&self->log, start_line(BUILTIN)));
 }
 
 /*
@@ -269,7 +269,7 @@ TEST_F_TIMEOUT(builtin, concurrent_requests_one_process, TEST_TIMEOUT)
 	EXPECT_EQ(0, drv("request " BUILTIN " 16"));
 	EXPECT_TRUE(running(BUILTIN));
 	EXPECT_EQ(1, count_procs(BUILTIN));
-	EXPECT_EQ(1, kmsg_count(&self->log, started(BUILTIN)));
+	EXPECT_EQ(1, kmsg_count(&self->log, start_line(BUILTIN)));
 }
 
 /* Sixteen concurrent umh_elf_get() calls start one process. */
@@ -279,10 +279,10 @@ TEST_F_TIMEOUT(builtin, concurrent_gets_one_process, TEST_TIMEOUT)
 	EXPECT_EQ(0, drv("gets " BUILTIN " 16"));
 	EXPECT_TRUE(running(BUILTIN));
 	EXPECT_EQ(1, count_procs(BUILTIN));
-	EXPECT_EQ(1, kmsg_count(&self->log, started(BUILTIN)));
+	EXPECT_EQ(1, kmsg_count(&self->log, start_line(BUILTIN)));
 	/* And all of them are answered by it. */
 	EXPECT_EQ(0, drv("echo " BUILTIN " 16 4 64 10000"));
-	EXPECT_EQ(1, kmsg_count(&self->log, started(BUILTIN)));
+	EXPECT_EQ(1, kmsg_count(&self->log, start_line(BUILTIN)));
 }
 
 /*
@@ -435,7 +435,7 @@ TEST_F_TIMEOUT(builtin, start_boot_runs_from_boot, TEST_TIMEOUT)
 
 	ASSERT_TRUE(boot_record(RUN_INIT, &init_seq, &init_usec, text,
 				sizeof(text)));
-	ASSERT_TRUE(boot_record(started(BOOT), &seq, &usec, text,
+	ASSERT_TRUE(boot_record(start_line(BOOT), &seq, &usec, text,
 				sizeof(text)));
 	TH_LOG("%s at %llu.%06llu s; /init at %llu.%06llu s", text,
 	       usec / 1000000, usec % 1000000, init_usec / 1000000,
@@ -463,7 +463,7 @@ TEST_F_TIMEOUT(builtin, used_by_driver_initcall, TEST_TIMEOUT)
 	ASSERT_TRUE(boot_record(RUN_INIT, &init_seq, &init_usec, text,
 				sizeof(text)));
 	EXPECT_LT(seq, init_seq);
-	ASSERT_TRUE(boot_record(started(BUILTIN), &seq, &usec, text,
+	ASSERT_TRUE(boot_record(start_line(BUILTIN), &seq, &usec, text,
 				sizeof(text)));
 	EXPECT_NE(NULL, strstr(text, "by swapper/"))
 		TH_LOG("not started from an initcall: %s", text);
