@@ -76,8 +76,11 @@ kernel-nomod: tree
 	@cp $(NOMOD)/linux/arch/x86/boot/bzImage $(NOMOD)/bzImage
 	@echo "  KERNEL  $(NOMOD)/bzImage (CONFIG_MODULES=n)"
 
-check: kernel kernel-nomod
-	@NOMOD_KERNEL=$(NOMOD)/bzImage $(TOP)/scripts/check.sh
+# CHECK_ONLY=NAME (development) leaves the kernel without modules out,
+# unless NAME is builtin.
+CHECK_NOMOD := $(if $(CHECK_ONLY),$(filter builtin,$(CHECK_ONLY)),yes)
+check: kernel $(if $(CHECK_NOMOD),kernel-nomod)
+	@$(if $(CHECK_NOMOD),NOMOD_KERNEL=$(NOMOD)/bzImage) $(TOP)/scripts/check.sh
 
 # The same tests on a fully preemptible kernel with KASAN, lockdep,
 # kmemleak and fault injection, built apart in out/debug/, on 4 vCPUs
