@@ -24,7 +24,7 @@ export TOP BUILD OUT KOUT SRC PRISTINE JOBS
 
 export EXTRA_FRAGMENT QEMU_TIMEOUT QEMU_SMP GUEST_APPEND
 
-.PHONY: help deps tree kernel check check-debug series-check run shell series bench mutants clean distclean elfmod-run
+.PHONY: help deps tree kernel kernel-nomod check check-debug series-check run shell series bench mutants clean distclean elfmod-run
 
 help:
 	@echo "ELF modules for Linux"
@@ -34,6 +34,7 @@ help:
 	@echo "  make check-debug  the same tests on a KASAN/lockdep/kmemleak/fault-injection kernel"
 	@echo "  make shell    boot the test guest to an interactive shell"
 	@echo "  make kernel   build out/bzImage and the build tree out/linux"
+	@echo "  make kernel-nomod  the second test kernel, without CONFIG_MODULES, in out/nomod"
 	@echo "  make series   the patch series under out/series/, checkpatch --strict clean"
 	@echo "  make series-check  apply the series patch by patch, building after each"
 	@echo "  make bench    the benchmark table"
@@ -64,8 +65,24 @@ kernel: tree
 	@cp $(KOUT)/arch/x86/boot/bzImage $(OUT)/bzImage
 	@echo "  KERNEL  $(OUT)/bzImage ($$(cat $(KOUT)/include/config/kernel.release))"
 
-check: kernel
-	@$(TOP)/scripts/check.sh
+# The second test kernel: CONFIG_MODULES=n, the samples and the test
+# driver built in (umh_elf/config.nomod), built from the same tree in
+# out/nomod/, incrementally.  make check boots it for umh_elf_builtin_test.
+NOMOD := $(TOP)/out/nomod
+kernel-nomod: tree
+	@KOUT=$(NOMOD)/linux EXTRA_FRAGMENT= \
+		UMH_ELF_CONFIG=$(TOP)/tools/testing/selftests/umh_elf/config.nomod \
+		$(TOP)/scripts/configure.sh
+	@echo "  BUILD   bzImage (CONFIG_MODULES=n)"
+	@$(MAKE) -C $(SRC) O=$(NOMOD)/linux -j$(JOBS) -s bzImage
+	@cp $(NOMOD)/linux/arch/x86/boot/bzImage $(NOMOD)/bzImage
+	@echo "  KERNEL  $(NOMOD)/bzImage (CONFIG_MODULES=n)"
+
+# CHECK_ONLY=NAME (development) leaves the kernel without modules out,
+# unless NAME is builtin.
+CHECK_NOMOD := $(if $(CHECK_ONLY),$(filter builtin,$(CHECK_ONLY)),yes)
+check: kernel $(if $(CHECK_NOMOD),kernel-nomod)
+	@$(if $(CHECK_NOMOD),NOMOD_KERNEL=$(NOMOD)/bzImage) $(TOP)/scripts/check.sh
 
 # The same tests on a fully preemptible kernel with KASAN, lockdep,
 # kmemleak and fault injection, built apart in out/debug/, on 4 vCPUs

@@ -175,4 +175,32 @@ ssize_t umh_elf_status(struct umh_elf_proc *proc, char *buf, size_t size);
 ssize_t umh_elf_notify_pending(struct umh_elf_proc *proc, char *buf,
 			       size_t size);
 
+/**
+ * struct umh_elf - the in-kernel API's handle to a running ELF module
+ * @proc: its processes
+ * @put: drops the reference that umh_elf_get() or umh_elf_find() took
+ *
+ * Embedded by whoever runs the module: the loader for a loaded one
+ * (kernel/module/elf_umh.c), kernel/umh_elf_builtin.c for a built-in one.
+ */
+struct umh_elf {
+	struct umh_elf_proc *proc;
+	void (*put)(struct umh_elf *h);
+};
+
+/* kernel/module/elf_umh.c: a live loaded ELF module, or NULL. */
+#ifdef CONFIG_MODULES
+struct umh_elf *elfmod_find_get(const char *name);
+#else
+static inline struct umh_elf *elfmod_find_get(const char *name)
+{
+	return NULL;
+}
+#endif
+
+/* kernel/umh_elf_builtin.c: ELF modules built into the kernel image. */
+struct umh_elf *umh_elf_builtin_get(const char *name, bool start);
+int umh_elf_builtin_request(const char *name);
+bool umh_elf_builtin_name(const char *name);
+
 #endif /* _KERNEL_UMH_ELF_PROC_H */

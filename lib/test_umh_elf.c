@@ -24,6 +24,9 @@
  *	N events before its reply: -EBADE if the handler did not see N;
  *   get NAME
  *	umh_elf_get() then umh_elf_put();
+ *   gets NAME THREADS
+ *	THREADS kernel threads call umh_elf_get(NAME) at once, then put it;
+ *	each must succeed;
  *   hold NAME / release
  *	umh_elf_get(), with the reference kept until "release";
  *   request NAME THREADS
@@ -42,6 +45,10 @@
  *	then, or for at most a minute: what a process stuck in a driver
  *	looks like, for the tests of stopping a module that cannot die.
  *
+ * With boot_get=NAME (test_umh_elf.boot_get=NAME on the command line when
+ * built in), the driver's init calls umh_elf_get(NAME) and logs the outcome
+ * and how long it took: a built-in ELF module used during boot.
+ *
  * The benchmark's kernel-side baselines are in a module of their own,
  * tools/testing/selftests/umh_elf/bench/.
  */
@@ -53,6 +60,7 @@
 #include <linux/jiffies.h>
 #include <linux/kmod.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/shmem_fs.h>
@@ -83,7 +91,7 @@ struct test_umh_elf_job {
 	unsigned int calls;
 	size_t size;
 	unsigned long timeout;
-	struct elf_module *em;
+	struct umh_elf *em;
 	int expect;
 	bool each;
 	int err;
@@ -92,7 +100,7 @@ struct test_umh_elf_job {
 
 /* The module kept by "hold"; test_umh_elf_lock protects it. */
 static DEFINE_MUTEX(test_umh_elf_lock);
-static struct elf_module *test_umh_elf_held;
+static struct umh_elf *test_umh_elf_held;
 static struct dentry *test_umh_elf_dir;
 
 /* Readers of the dstate file sleep until @test_umh_elf_dstate_gen moves. */
@@ -180,6 +188,19 @@ static int test_umh_elf_request_thread(void *data)
 	return 0;
 }
 
+static int test_umh_elf_get_thread(void *data)
+{
+	struct test_umh_elf_job *job = data;
+	struct umh_elf *em;
+
+	em = umh_elf_get(job->name);
+	job->err = PTR_ERR_OR_ZERO(em);
+	if (!IS_ERR(em))
+		umh_elf_put(em);
+	complete(&job->done);
+	return 0;
+}
+
 static int test_umh_elf_expect_thread(void *data)
 {
 	struct test_umh_elf_job *job = data;
@@ -262,7 +283,7 @@ static int test_umh_elf_echo(const char *name, unsigned int threads,
 #define TEST_UMH_ELF_TAG_LEN	16
 #define TEST_UMH_ELF_TAG_EVENTS	0xfb
 
-static int test_umh_elf_tagged_em(struct elf_module *em, unsigned int tag,
+static int test_umh_elf_tagged_em(struct umh_elf *em, unsigned int tag,
 				  unsigned int arg, unsigned int timeout_ms)
 {
 	u8 req[TEST_UMH_ELF_TAG_LEN] = "umh!";
@@ -282,7 +303,7 @@ static int test_umh_elf_tagged_em(struct elf_module *em, unsigned int tag,
 static int test_umh_elf_tagged(const char *name, unsigned int tag,
 			       unsigned int arg, unsigned int timeout_ms)
 {
-	struct elf_module *em = umh_elf_get(name);
+	struct umh_elf *em = umh_elf_get(name);
 	int err;
 
 	if (IS_ERR(em))
@@ -301,7 +322,7 @@ static int test_umh_elf_events(const char *name, unsigned int count,
 			       unsigned int timeout_ms)
 {
 	atomic_t seen = ATOMIC_INIT(0);
-	struct elf_module *em;
+	struct umh_elf *em;
 	int err;
 
 	em = umh_elf_get(name);
@@ -340,7 +361,7 @@ static struct file *test_umh_elf_file(unsigned int i, char *text, size_t size)
 	return file;
 }
 
-static int test_umh_elf_files_em(struct elf_module *em, unsigned int nr,
+static int test_umh_elf_files_em(struct umh_elf *em, unsigned int nr,
 				 unsigned int timeout_ms)
 {
 	struct file *files[ELF_MODULE_FDS_MAX + 1];
@@ -372,7 +393,7 @@ out:
 static int test_umh_elf_files(const char *name, unsigned int nr,
 			      unsigned int timeout_ms)
 {
-	struct elf_module *em = umh_elf_get(name);
+	struct umh_elf *em = umh_elf_get(name);
 	int err;
 
 	if (IS_ERR(em))
@@ -384,7 +405,7 @@ static int test_umh_elf_files(const char *name, unsigned int nr,
 
 static int test_umh_elf_hold(const char *name)
 {
-	struct elf_module *em;
+	struct umh_elf *em;
 	int err = 0;
 
 	mutex_lock(&test_umh_elf_lock);
@@ -421,7 +442,7 @@ static int test_umh_elf_command(char *cmd)
 	struct test_umh_elf_job tmpl = { };
 	char name[TEST_UMH_ELF_NAME_MAX];
 	unsigned int threads, calls, size, timeout_ms;
-	struct elf_module *em;
+	struct umh_elf *em;
 	int expect;
 
 	if (sscanf(cmd, "echo %63s %u %u %u %u", name, &threads, &calls,
@@ -437,6 +458,11 @@ static int test_umh_elf_command(char *cmd)
 		return test_umh_elf_files(name, calls, timeout_ms);
 	if (sscanf(cmd, "events %63s %u %u", name, &calls, &timeout_ms) == 3)
 		return test_umh_elf_events(name, calls, timeout_ms);
+	if (sscanf(cmd, "gets %63s %u", name, &threads) == 2) {
+		tmpl.name = name;
+		return test_umh_elf_run_threads(test_umh_elf_get_thread, &tmpl,
+						threads);
+	}
 	if (sscanf(cmd, "get %63s", name) == 1) {
 		em = umh_elf_get(name);
 		if (IS_ERR(em))
@@ -487,8 +513,29 @@ static const struct file_operations test_umh_elf_run_fops = {
 	.write = test_umh_elf_run_write,
 };
 
+static char *boot_get;
+module_param(boot_get, charp, 0400);
+MODULE_PARM_DESC(boot_get, "umh_elf_get() this ELF module at init");
+
+/* boot_get=NAME: use an ELF module from an initcall, timed. */
+static void __init test_umh_elf_boot_get(void)
+{
+	u64 start = ktime_get_ns();
+	struct umh_elf *em;
+
+	em = umh_elf_get(boot_get);
+	pr_info("boot_get %s: %d after %llu us, %llu ms after boot\n",
+		boot_get, (int)PTR_ERR_OR_ZERO(em),
+		div_u64(ktime_get_ns() - start, NSEC_PER_USEC),
+		div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC));
+	if (!IS_ERR(em))
+		umh_elf_put(em);
+}
+
 static int __init test_umh_elf_init(void)
 {
+	if (boot_get)
+		test_umh_elf_boot_get();
 	test_umh_elf_dir = debugfs_create_dir("test_umh_elf", NULL);
 	debugfs_create_file("run", 0200, test_umh_elf_dir, NULL,
 			    &test_umh_elf_run_fops);

@@ -10,7 +10,10 @@
 # Three boots: every test without signature enforcement (out/guest.log),
 # then the security tests again with module.sig_enforce=1, with the
 # user-space PCI driver's signature test (out/guest-enforce.log), and with
-# lockdown=integrity (out/guest-lockdown.log).  Before them, on the host:
+# lockdown=integrity (out/guest-lockdown.log).  A fourth boots the kernel
+# without CONFIG_MODULES (NOMOD_KERNEL, make kernel-nomod) for the tests of
+# built-in ELF modules (out/guest-nomod.log), the test driver using one
+# from its initcall (test_umh_elf.boot_get=).  Before them, on the host:
 # the module authors' runner, tools/elfmod/elfmod-run, against the same
 # modules (scripts/check-elfmod-run.sh, out/host.log; CHECK_ONLY=host
 # runs only that).
@@ -116,6 +119,13 @@ host
 boot check "$OUT/guest.log"
 boot enforce "$OUT/guest-enforce.log" module.sig_enforce=1 umh_elf_tests=security,edu
 boot lockdown "$OUT/guest-lockdown.log" lockdown=integrity umh_elf_tests=security
+fi
+if [ -n "${NOMOD_KERNEL:-}" ] &&
+   { [ -z "${CHECK_ONLY:-}" ] || [ "$CHECK_ONLY" = builtin ]; }; then
+	export KERNEL="$NOMOD_KERNEL"
+	boot nomod "$OUT/guest-nomod.log" umh_elf_tests=builtin \
+		test_umh_elf.boot_get=umh_sample_builtin
+	unset KERNEL
 fi
 
 if [ -n "$report" ]; then

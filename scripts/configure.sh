@@ -4,8 +4,9 @@
 # per change of the fragment, and check that every option took.
 set -eu
 
-# EXTRA_FRAGMENT (make check-debug: config.debug) is merged on top.
-base="$TOP/tools/testing/selftests/umh_elf/config"
+# UMH_ELF_CONFIG (make kernel-nomod: config.nomod) replaces the base
+# fragment; EXTRA_FRAGMENT (make check-debug: config.debug) is merged on top.
+base="${UMH_ELF_CONFIG:-$TOP/tools/testing/selftests/umh_elf/config}"
 frag="$KOUT/.umh_elf_fragment.new"
 stamp="$KOUT/.umh_elf_fragment"
 
@@ -14,7 +15,7 @@ cat "$base" ${EXTRA_FRAGMENT:+"$EXTRA_FRAGMENT"} > "$frag"
 if [ -f "$KOUT/.config" ] && [ -f "$stamp" ] && cmp -s "$frag" "$stamp"; then
 	exit 0
 fi
-echo "  CONFIG  tinyconfig + umh_elf/config${EXTRA_FRAGMENT:+ + $(basename "$EXTRA_FRAGMENT")}"
+echo "  CONFIG  tinyconfig + umh_elf/$(basename "$base")${EXTRA_FRAGMENT:+ + $(basename "$EXTRA_FRAGMENT")}"
 make -C "$SRC" O="$KOUT" -s tinyconfig >/dev/null
 "$SRC/scripts/kconfig/merge_config.sh" -m -O "$KOUT" "$KOUT/.config" "$frag" >/dev/null
 make -C "$SRC" O="$KOUT" -s olddefconfig >/dev/null

@@ -113,6 +113,7 @@ MODULE_PARM_DESC(elf_stop_timeout_ms,
  * @args: the parameter string given at load, which the program's argv
  *	is built from; kept here, not in @mod.args, since the regular
  *	loader's parameter handling never sees an ELF module
+ * @handle: what umh_elf_get() returns for it
  */
 struct elf_module {
 	struct module mod;
@@ -124,6 +125,7 @@ struct elf_module {
 	bool sysfs;
 	struct umh_elf_limits limits;
 	char *args;
+	struct umh_elf handle;
 };
 
 /* What the checks read out of an image. */
@@ -448,7 +450,7 @@ static char **elfmod_build_argv(char *name, char *args)
 /* The name of a built-in module, or of built-in code in /sys/module. */
 static int elfmod_check_builtin(const char *name)
 {
-	if (!module_builtin_name(name))
+	if (!module_builtin_name(name) && !umh_elf_builtin_name(name))
 		return 0;
 	pr_err("elf-module %s: rejected: name taken by a built-in module\n",
 	       name);
@@ -626,6 +628,15 @@ static void elfmod_release(struct kref *kref)
 
 	umh_elf_release(&em->proc);
 	elfmod_free(em);
+}
+
+/* umh_elf_put() of a loaded ELF module. */
+static void elfmod_handle_put(struct umh_elf *h)
+{
+	struct elf_module *em = container_of(h, struct elf_module, handle);
+
+	module_put(&em->mod);
+	kref_put(&em->kref, elfmod_release);
 }
 
 /*
@@ -880,6 +891,8 @@ static int elfmod_prepare(struct elf_module *em, const struct elfmod_image *img,
 			  const char __user *uargs)
 {
 	umh_elf_proc_init(&em->proc, em->mod.name, elfmod_ended);
+	em->handle.proc = &em->proc;
+	em->handle.put = elfmod_handle_put;
 	INIT_WORK(&em->reap, elfmod_reap);
 	kref_init(&em->kref);
 	if (img->capabilities) {
@@ -1041,12 +1054,16 @@ static char *elfmod_normalize(const char *name)
 	return norm;
 }
 
-/*
- * A reference to the live ELF module whose name or alias is @name, or
- * NULL: also if its processes are gone, even before the reaper has taken
- * it off the list.
+/**
+ * elfmod_find_get() - a reference to a live loaded ELF module
+ * @name: its name, or a name that one of its aliases matches
+ *
+ * Context: Process context; sleeps (takes module_mutex).
+ * Return: the in-kernel API's handle, or NULL if there is no such live
+ * module, also if its processes are gone, even before the reaper has
+ * taken it off the list.
  */
-static struct elf_module *elfmod_find_get(const char *name)
+struct umh_elf *elfmod_find_get(const char *name)
 {
 	struct elf_module *em = NULL;
 	struct module *mod;
@@ -1069,153 +1086,5 @@ static struct elf_module *elfmod_find_get(const char *name)
 	}
 	mutex_unlock(&module_mutex);
 	kfree(norm);
-	return em;
+	return em ? &em->handle : NULL;
 }
-
-/**
- * umh_elf_get() - get a reference to an ELF module, loading it if needed
- * @name: the module name, or an alias it declares (a device's modalias)
- *
- * If no live ELF module has that name or an alias that matches it (as
- * modprobe matches aliases), loads it with request_module(), which
- * returns once the module is ready or has failed.  The reference shows in
- * the module's /sys/module/NAME/refcnt and makes rmmod fail, as for
- * regular modules.
- * Sleeps.
- *
- * Return: the module, to pass to umh_elf_call() and umh_elf_put(), or
- * ERR_PTR(-ENOENT) if there is no such ELF module (or it would not load),
- * or another ERR_PTR() from request_module().
- *
- * Context: Process context; sleeps, up to the ready timeout of a load.
- */
-struct elf_module *umh_elf_get(const char *name)
-{
-	struct elf_module *em;
-	int err;
-
-	em = elfmod_find_get(name);
-	if (em)
-		return em;
-	err = request_module("%s", name);
-	/* -ENOPKG (kernel.kmod-strict): not provided, as below. */
-	if (err < 0 && err != -ENOPKG)
-		return ERR_PTR(err);
-	em = elfmod_find_get(name);
-	return em ?: ERR_PTR(-ENOENT);
-}
-EXPORT_SYMBOL_GPL(umh_elf_get);
-
-/**
- * umh_elf_find() - get a reference to an ELF module only if it is running
- * @name: as for umh_elf_get()
- *
- * Unlike umh_elf_get(), never loads the module and never waits for a load
- * in progress: for code that has something to tell the module only if it
- * runs, such as a driver's remove path asking it to let a device go.
- *
- * Context: Process context; sleeps (takes module_mutex).
- * Return: the module, to pass to umh_elf_call() and umh_elf_put(), or
- * ERR_PTR(-ENOENT) if no such ELF module is live with processes running.
- */
-struct elf_module *umh_elf_find(const char *name)
-{
-	return elfmod_find_get(name) ?: ERR_PTR(-ENOENT);
-}
-EXPORT_SYMBOL_GPL(umh_elf_find);
-
-/**
- * umh_elf_put() - drop a reference taken by umh_elf_get()
- * @em: the module
- *
- * Dropping the last reference, once the module has stopped, frees it:
- * that waits for the module's work item and closes its files.
- *
- * Context: Process context; may sleep.
- */
-void umh_elf_put(struct elf_module *em)
-{
-	module_put(&em->mod);
-	kref_put(&em->kref, elfmod_release);
-}
-EXPORT_SYMBOL_GPL(umh_elf_put);
-
-/**
- * umh_elf_call_files() - send a request with files to an ELF module
- * @em: a module from umh_elf_get()
- * @req: the request's payload
- * @req_len: its length, at most %ELF_MODULE_MSG_MAX
- * @files: files the module receives with the request, as new fds
- * @nr_files: how many, at most %ELF_MODULE_FDS_MAX
- * @reply: where the reply's payload goes
- * @reply_size: room at @reply
- * @timeout: how long to wait for the reply, in jiffies
- *
- * The module receives the request with ELF_MODULE_IOC_RECV on its channel
- * fd and answers with a message that repeats the request's id (see
- * include/uapi/linux/elf_module.h).  Calls of concurrent callers are in
- * flight together and may be answered in any order.  A caller that times
- * out or gets a fatal signal abandons only its own request: the module
- * and other callers go on, and the late reply is dropped.  The call never
- * waits for anything the module holds, only for the reply.
- *
- * Context: Process context; sleeps.
- * Return: the length of the reply; -EPIPE if the module died (before or
- * during the call), closed its channel or broke the wire format (it is
- * then stopped); -ETIMEDOUT; -EINTR on a fatal signal; -EMSGSIZE if the
- * request is too long, carries too many files or the reply does not fit
- * (the reply is dropped); -ENOMEM; or the negative errno the module
- * answered with.
- */
-ssize_t umh_elf_call_files(struct elf_module *em, const void *req,
-			   size_t req_len, struct file **files,
-			   unsigned int nr_files, void *reply,
-			   size_t reply_size, unsigned long timeout)
-{
-	return umh_elf_chan_call(&em->proc, req, req_len, files, nr_files,
-				 reply, reply_size, timeout);
-}
-EXPORT_SYMBOL_GPL(umh_elf_call_files);
-
-/**
- * umh_elf_call() - send a request to an ELF module and wait for its reply
- * @em: a module from umh_elf_get()
- * @req: the request's payload
- * @req_len: its length, at most %ELF_MODULE_MSG_MAX
- * @reply: where the reply's payload goes
- * @reply_size: room at @reply
- * @timeout: how long to wait for the reply, in jiffies
- *
- * umh_elf_call_files() without files.
- *
- * Context: Process context; sleeps.
- * Return: as umh_elf_call_files().
- */
-ssize_t umh_elf_call(struct elf_module *em, const void *req, size_t req_len,
-		     void *reply, size_t reply_size, unsigned long timeout)
-{
-	return umh_elf_chan_call(&em->proc, req, req_len, NULL, 0, reply,
-				 reply_size, timeout);
-}
-EXPORT_SYMBOL_GPL(umh_elf_call);
-
-/**
- * umh_elf_set_event_handler() - take the events an ELF module sends
- * @em: a module from umh_elf_get()
- * @fn: called for each event (see &typedef umh_elf_event_fn), or NULL to
- *	let them be counted and dropped again
- * @data: passed to @fn
- *
- * One handler per module.  Clear it before umh_elf_put(): once this
- * returns with @fn NULL, the old handler is not running and will not run.
- *
- * Context: Process context; sleeps.
- * Return: 0; -EBUSY if another handler is set; -EPIPE if the module has
- * no channel.
- */
-int umh_elf_set_event_handler(struct elf_module *em, umh_elf_event_fn fn,
-			      void *data)
-{
-	return umh_elf_chan_set_handler(&em->proc, fn, data);
-}
-EXPORT_SYMBOL_GPL(umh_elf_set_event_handler);

@@ -112,7 +112,7 @@ static irqreturn_t edu_glue_irq(int irq, void *data)
 }
 
 /* Send @op to the module; the reply goes to @reply, exactly @size bytes. */
-static int edu_glue_request(struct edu_glue *glue, struct elf_module *em,
+static int edu_glue_request(struct edu_glue *glue, struct umh_elf *em,
 			    u32 op, u32 arg, void *reply, size_t size)
 {
 	struct edu_request req = { .op = op, .arg = arg };
@@ -132,7 +132,7 @@ static int edu_glue_request(struct edu_glue *glue, struct elf_module *em,
 }
 
 /* Hand the device to the module @em. */
-static int edu_glue_attach(struct edu_glue *glue, struct elf_module *em)
+static int edu_glue_attach(struct edu_glue *glue, struct umh_elf *em)
 {
 	struct edu_attach_reply r;
 	int ret;
@@ -149,7 +149,7 @@ static void edu_glue_attach_work(struct work_struct *work)
 {
 	struct edu_glue *glue = container_of(work, struct edu_glue,
 					     attach_work);
-	struct elf_module *em;
+	struct umh_elf *em;
 	int ret;
 
 	down_read(&glue->users);
@@ -178,7 +178,7 @@ out:
 static int edu_glue_fact(struct edu_glue *glue, u32 n, u32 *value)
 {
 	struct edu_fact_reply r;
-	struct elf_module *em;
+	struct umh_elf *em;
 	int ret;
 
 	down_read(&glue->users);
@@ -213,7 +213,7 @@ out:
  */
 static void edu_glue_detach(struct edu_glue *glue)
 {
-	struct elf_module *em;
+	struct umh_elf *em;
 	int ret = 0;
 
 	em = umh_elf_find(glue->alias);

@@ -82,6 +82,11 @@
 #define ELF_MODULE_MEMORY_MAX(m)	ELF_MODULE_INFO(memory_max, m)
 #define ELF_MODULE_PIDS_MAX(n)		ELF_MODULE_INFO(pids_max, n)
 /*
+ * When a module built into the kernel (elfmod-y) starts: "demand" (the
+ * default: on first use) or "boot".
+ */
+#define ELF_MODULE_START(s)		ELF_MODULE_INFO(start, s)
+/*
  * A parameter's description, shown by modinfo as "parm: NAME:DESC", as
  * MODULE_PARM_DESC() does for a module: ELF_MODULE_PARM(count, "how many").
  */

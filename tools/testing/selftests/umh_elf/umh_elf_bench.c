@@ -78,6 +78,9 @@
 #define TEST		"umh_elf_test"
 #define ECHO		"umh_elf_echo"
 #define REGULAR		"umh_elf_regular"
+/* The echo sample loadable, and built in (CONFIG_SAMPLE_UMH_ELF_BUILTIN). */
+#define SAMPLE_ECHO	"umh_sample_echo"
+#define SAMPLE_BUILTIN	"umh_sample_builtin"
 #define ECHO_ALIAS	"umh-elf-test-alias-" ECHO
 
 #define OPT		"/opt/umh_elf/"
@@ -877,6 +880,23 @@ static int op_exec_ready(struct op *op, double *ms)
 	return err;
 }
 
+/*
+ * The first use of a built-in ELF module (CONFIG_SAMPLE_UMH_ELF_BUILTIN):
+ * stop it through sysfs (not timed), then time umh_elf_get() of it, which
+ * starts it and returns once it is ready.
+ */
+static int op_builtin_get(struct op *op, double *ms)
+{
+	char state[PATH_MAX];
+	int err;
+
+	snprintf(state, sizeof(state), "/sys/module/%s/elf/state", op->arg);
+	err = write_text(state, "stop");
+	if (!err)
+		err = drive_at(RUN_FILE, ms, "get %s", op->arg);
+	return err;
+}
+
 /* The test driver's command @arg, then unload @unload. */
 static int op_drive(struct op *op, double *ms)
 {
@@ -1223,6 +1243,15 @@ out:
 
 static void bench_ready(void)
 {
+	static char sample[PATH_MAX + 64];
+	struct op builtin[] = {
+		{ .what = "finit_module(" SAMPLE_ECHO ") until ready",
+		  .run = op_load, .fd = -1, .arg = "", .unload = SAMPLE_ECHO,
+		  .scale = 1 },
+		{ .what = "umh_elf_get(" SAMPLE_BUILTIN ") built in, first use",
+		  .run = op_builtin_get, .fd = -1, .arg = SAMPLE_BUILTIN,
+		  .scale = 1 },
+	};
 	struct op ops[] = {
 		{ .what = "finit_module(" TEST " mode=ready signed)",
 		  .run = op_load, .fd = open_extra(TEST), .arg = "mode=ready",
@@ -1248,6 +1277,24 @@ static void bench_ready(void)
 	const struct reps r = { 15, 30, 45e3 };
 	unsigned int i;
 	int err;
+
+	/* The echo sample built in, and the same program from its file. */
+	snprintf(sample, sizeof(sample), "%s/../kernel/samples/umh_elf/%s.ko",
+		 extra_dir, SAMPLE_ECHO);
+	builtin[0].fd = open_file(sample);
+	if (access("/sys/module/" SAMPLE_BUILTIN "/elf/state", W_OK))
+		note("ready.builtin: no %s built in: the row is missing",
+		     SAMPLE_BUILTIN);
+	else
+		measure("ready built-in", builtin, ARRAY_SIZE(builtin), &r);
+	desc("ready.builtin",
+	     "the first umh_elf_get() of the echo sample built into the kernel (%s, stopped through sysfs before each run) until it is ready, against finit_module() of the same program from its file (%s.ko, signed)",
+	     SAMPLE_BUILTIN, SAMPLE_ECHO);
+	if (row("ready.builtin", "ms", &builtin[1].s, &builtin[0].s))
+		check_target("ready.builtin", "< 1x ready of the file",
+			     ratio_at_most(&builtin[1].s, &builtin[0].s, 1.0));
+	if (builtin[0].fd >= 0)
+		close(builtin[0].fd);
 
 	progress("time to ready");
 	err = copy_exec(OPT TEST ".unsigned.ko", TEST_COPY);

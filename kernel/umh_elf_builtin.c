@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ELF modules built into the kernel image (elfmod-y, scripts/Makefile.elfmod):
+ * the program and its .modinfo sit in read-only data, listed in the
+ * __umh_elf_builtin table, and start on first use: umh_elf_get(),
+ * request_module() of the name or an alias (without modprobe), a write of
+ * "start" to /sys/module/NAME/elf/state, or at boot for start=boot.
+ * Nothing is read from a file system, so this works in early boot and in
+ * a kernel without CONFIG_MODULES; the image is part of the kernel, so no
+ * signature is checked, and its sha256 is logged as for any ELF module.
+ *
+ * Each built-in module has a /sys/module/NAME kobject for the life of the
+ * kernel, with the elf/ group of a loaded ELF module plus "state": it
+ * reads "running" or "stopped", and "stop" or "start" written to it stops
+ * or starts the module (rmmod does not apply to built-in code).
+ */
+#include <crypto/sha2.h>
+#include <linux/glob.h>
+#include <linux/init.h>
+#include <linux/kmod.h>
+#include <linux/kobject.h>
+#include <linux/kref.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/workqueue.h>
+#include "umh_elf_builtin.h"
+#include "umh_elf_proc.h"
+
+/* How long a start waits for READY=1, and a stop for the processes to end. */
+#define UMH_ELF_BUILTIN_READY	(30 * HZ)
+#define UMH_ELF_BUILTIN_STOP	(5 * HZ)
+
+/**
+ * struct umh_elf_run - one run of a built-in ELF module
+ * @h: the in-kernel API's handle to it
+ * @proc: its processes
+ * @kref: one reference while it is the module's current run, one for
+ *	each holder of @h, one while @reap is queued; the last put frees it
+ * @users: holders of @h, which make a stop through sysfs fail with -EBUSY
+ * @mod: the built-in module it is a run of
+ * @reap: logs the end of processes that ended on their own
+ */
+struct umh_elf_run {
+	struct umh_elf h;
+	struct umh_elf_proc proc;
+	struct kref kref;
+	atomic_t users;
+	struct umh_elf_builtin *mod;
+	struct work_struct reap;
+};
+
+/**
+ * struct umh_elf_builtin - a built-in ELF module, for the life of the kernel
+ * @img: its image and .modinfo
+ * @name: the name= of its .modinfo
+ * @start_boot: its .modinfo says start=boot
+ * @caps_none: its .modinfo says capabilities= (none at all)
+ * @sha256: hash of the image
+ * @kobj: /sys/module/NAME
+ * @lock: serialises starting and stopping; protects @run
+ * @run: the current run, NULL while it is stopped
+ */
+struct umh_elf_builtin {
+	const struct umh_elf_builtin_image *img;
+	const char *name;
+	bool start_boot;
+	bool caps_none;
+	u8 sha256[SHA256_DIGEST_SIZE];
+	struct kobject kobj;
+	struct mutex lock;	/* see @lock above */
+	struct umh_elf_run *run;
+};
+
+static struct umh_elf_builtin *umh_elf_builtins;
+static unsigned int umh_elf_nr_builtins;
+
+/* The value of @tag in a .modinfo after the value @prev (NULL: the first). */
+static const char *umh_elf_modinfo(const struct umh_elf_builtin_image *img,
+				   const char *tag, const char *prev)
+{
+	size_t n = strlen(tag);
+	const char *p = prev ? prev + strlen(prev) + 1 : img->modinfo;
+
+	for (; p < img->modinfo_end; p += strlen(p) + 1)
+		if (!strncmp(p, tag, n) && p[n] == '=')
+			return p + n + 1;
+	return NULL;
+}
+
+/* Whether @a and @b are the same module name, '-' and '_' alike. */
+static bool umh_elf_same_name(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (*a != *b && !(strchr("-_", *a) && strchr("-_", *b)))
+			return false;
+	return *a == *b;
+}
+
+/* The built-in module whose name is @name or has an alias matching it. */
+static struct umh_elf_builtin *umh_elf_builtin_find(const char *name)
+{
+	struct umh_elf_builtin *mod;
+	const char *alias;
+
+	for (mod = umh_elf_builtins;
+	     mod < umh_elf_builtins + umh_elf_nr_builtins; mod++) {
+		if (umh_elf_same_name(mod->name, name))
+			return mod;
+		for (alias = umh_elf_modinfo(mod->img, "alias", NULL); alias;
+		     alias = umh_elf_modinfo(mod->img, "alias", alias))
+			if (glob_match(alias, name))
+				return mod;
+	}
+	return NULL;
+}
+
+static void umh_elf_run_release(struct kref *kref)
+{
+	struct umh_elf_run *run = container_of(kref, struct umh_elf_run, kref);
+
+	umh_elf_release(&run->proc);
+	kfree(run);
+}
+
+static void umh_elf_run_log_end(struct umh_elf_run *run, const char *how)
+{
+	char end[32];
+
+	if (!how) {
+		umh_elf_describe_end(&run->proc, end, sizeof(end));
+		how = end;
+	}
+	pr_info("elf-module %s: stopped (%s)\n", run->mod->name, how);
+}
+
+/* The processes of a run ended on their own: the module is stopped. */
+static void umh_elf_run_reap(struct work_struct *work)
+{
+	struct umh_elf_run *run = container_of(work, struct umh_elf_run, reap);
+	struct umh_elf_builtin *mod = run->mod;
+
+	mutex_lock(&mod->lock);
+	if (mod->run == run) {
+		mod->run = NULL;
+		umh_elf_run_log_end(run, NULL);
+		kref_put(&run->kref, umh_elf_run_release);
+	}
+	mutex_unlock(&mod->lock);
+	kref_put(&run->kref, umh_elf_run_release);
+}
+
+static void umh_elf_run_ended(struct umh_elf_proc *proc)
+{
+	struct umh_elf_run *run = container_of(proc, struct umh_elf_run, proc);
+
+	kref_get(&run->kref);
+	schedule_work(&run->reap);
+}
+
+static void umh_elf_run_put(struct umh_elf *h)
+{
+	struct umh_elf_run *run = container_of(h, struct umh_elf_run, h);
+
+	atomic_dec(&run->users);
+	kref_put(&run->kref, umh_elf_run_release);
+}
+
+static struct umh_elf_run *umh_elf_run_alloc(struct umh_elf_builtin *mod)
+{
+	struct umh_elf_run *run;
+
+	run = kzalloc(sizeof(*run), GFP_KERNEL);
+	if (!run)
+		return NULL;
+	umh_elf_proc_init(&run->proc, mod->name, umh_elf_run_ended);
+	if (mod->caps_none) {
+		kernel_cap_t none = { };
+
+		umh_elf_limit_caps(&run->proc, &none);
+	}
+	run->h.proc = &run->proc;
+	run->h.put = umh_elf_run_put;
+	kref_init(&run->kref);
+	run->mod = mod;
+	INIT_WORK(&run->reap, umh_elf_run_reap);
+	return run;
+}
+
+/*
+ * Start @mod and wait until it is ready.  Called with @mod->lock held, so
+ * concurrent starts of one module start one process: the others wait for
+ * the lock and find it running.
+ */
+static int umh_elf_builtin_start(struct umh_elf_builtin *mod)
+{
+	const struct umh_elf_builtin_image *img = mod->img;
+	char *argv[2] = { (char *)mod->name };
+	struct umh_elf_run *run;
+	int ret;
+
+	run = umh_elf_run_alloc(mod);
+	if (!run)
+		return -ENOMEM;
+	ret = umh_elf_spawn(&run->proc, img->image,
+			    img->image_end - img->image, argv);
+	if (ret) {
+		pr_err("elf-module %s: exec failed: %d\n", mod->name, ret);
+		goto put;
+	}
+	if (!umh_elf_caps_limited(&run->proc))
+		pr_notice("elf-module %s: no capabilities= limit: full user-mode-helper capability set\n",
+			  mod->name);
+	pr_info("elf-module %s: started pid %d, sha256 %*phN, built-in, by %s[%d]\n",
+		mod->name, umh_elf_pid(&run->proc), SHA256_DIGEST_SIZE,
+		mod->sha256, current->comm, task_pid_nr(current));
+
+	ret = umh_elf_wait_outcome(&run->proc, UMH_ELF_BUILTIN_READY, false);
+	if (ret == UMH_ELF_RUNNING && !umh_elf_dead(&run->proc)) {
+		pr_info("elf-module %s: ready\n", mod->name);
+		mod->run = run;		/* the list's reference */
+		return 0;
+	}
+	umh_elf_stop(&run->proc, 0);
+	umh_elf_quiesce(&run->proc);
+	umh_elf_run_log_end(run, ret == -ETIMEDOUT ? "timeout" : NULL);
+	if (ret == UMH_ELF_RUNNING)
+		ret = umh_elf_result(&run->proc);
+put:
+	/* A reaper queued before the quiesce holds its own reference. */
+	kref_put(&run->kref, umh_elf_run_release);
+	return ret;
+}
+
+/*
+ * Take the current run of @mod, whose processes are all gone, off it,
+ * before its reaper has run.  Once quiesced, its @ended callback is not
+ * running and will not be called: a reaper it queued holds its own
+ * reference.
+ */
+static void umh_elf_builtin_drop_dead(struct umh_elf_builtin *mod)
+{
+	struct umh_elf_run *run = mod->run;
+
+	mod->run = NULL;
+	umh_elf_quiesce(&run->proc);
+	umh_elf_run_log_end(run, NULL);
+	kref_put(&run->kref, umh_elf_run_release);
+}
+
+/*
+ * The current run of @mod, started if needed, with a reference for the
+ * in-kernel API; or an ERR_PTR(), also when the module ran to completion
+ * (a one-shot job: -ENOENT, as for a loaded one).
+ */
+static struct umh_elf *umh_elf_builtin_use(struct umh_elf_builtin *mod,
+					   bool start)
+{
+	struct umh_elf_run *run;
+	int ret = 0;
+
+	if (mutex_lock_killable(&mod->lock))
+		return ERR_PTR(-EINTR);
+	if (mod->run && umh_elf_dead(&mod->run->proc))
+		umh_elf_builtin_drop_dead(mod);
+	if (!mod->run && start)
+		ret = umh_elf_builtin_start(mod);
+	run = mod->run;
+	if (!ret && !run)
+		ret = -ENOENT;
+	if (!ret) {
+		kref_get(&run->kref);
+		atomic_inc(&run->users);
+	}
+	mutex_unlock(&mod->lock);
+	return ret ? ERR_PTR(ret) : &run->h;
+}
+
+/**
+ * umh_elf_builtin_get() - a reference to a built-in ELF module
+ * @name: its name, or a name that one of its aliases matches
+ * @start: start the module if it does not run, and wait until it is ready
+ *
+ * Context: Process context; sleeps, up to the ready timeout if @start.
+ * Return: the handle; NULL if no built-in ELF module has that name or
+ * alias; ERR_PTR(-ENOENT) if it does not run (and !@start, or it ran to
+ * completion); another ERR_PTR() if it would not start.
+ */
+struct umh_elf *umh_elf_builtin_get(const char *name, bool start)
+{
+	struct umh_elf_builtin *mod = umh_elf_builtin_find(name);
+
+	return mod ? umh_elf_builtin_use(mod, start) : NULL;
+}
+
+/**
+ * umh_elf_builtin_request() - request_module() of a built-in ELF module
+ * @name: the name requested
+ *
+ * Context: Process context; sleeps, up to the ready timeout.
+ * Return: -ENOENT if no built-in ELF module has that name or alias
+ * (modprobe's turn); otherwise 0 once it runs, or ran to completion with
+ * status 0, or the negative errno of its start.
+ */
+int umh_elf_builtin_request(const char *name)
+{
+	struct umh_elf_builtin *mod = umh_elf_builtin_find(name);
+	struct umh_elf *h;
+
+	if (!mod)
+		return -ENOENT;
+	h = umh_elf_builtin_use(mod, true);
+	if (IS_ERR(h))
+		return PTR_ERR(h) == -ENOENT ? 0 : PTR_ERR(h);
+	h->put(h);
+	return 0;
+}
+
+/**
+ * umh_elf_builtin_name() - whether a name is that of a built-in ELF module
+ * @name: a module name
+ *
+ * Context: Any context.
+ * Return: true if a built-in ELF module is called @name.
+ */
+bool umh_elf_builtin_name(const char *name)
+{
+	struct umh_elf_builtin *mod = umh_elf_builtin_find(name);
+
+	return mod && umh_elf_same_name(mod->name, name);
+}
+
+/* Stop @mod; -EBUSY while in-kernel users hold it. */
+static int umh_elf_builtin_stop(struct umh_elf_builtin *mod)
+{
+	struct umh_elf_run *run;
+
+	if (mutex_lock_killable(&mod->lock))
+		return -EINTR;
+	run = mod->run;
+	if (run && atomic_read(&run->users)) {
+		mutex_unlock(&mod->lock);
+		return -EBUSY;
+	}
+	mod->run = NULL;
+	if (run) {
+		umh_elf_stop(&run->proc, UMH_ELF_BUILTIN_STOP);
+		umh_elf_quiesce(&run->proc);
+		umh_elf_run_log_end(run, "sysfs");
+	}
+	mutex_unlock(&mod->lock);
+	if (run)
+		kref_put(&run->kref, umh_elf_run_release);
+	return 0;
+}
+
+static struct umh_elf_builtin *to_builtin(struct kobject *kobj)
+{
+	return container_of(kobj, struct umh_elf_builtin, kobj);
+}
+
+/*
+ * The attributes read the current run under @lock: it cannot be freed
+ * meanwhile.  Those of a stopped module read as empty.
+ */
+static ssize_t umh_elf_run_show(struct kobject *kobj, char *buf,
+				ssize_t (*show)(struct umh_elf_proc *proc,
+						char *buf))
+{
+	struct umh_elf_builtin *mod = to_builtin(kobj);
+	ssize_t ret;
+
+	if (mutex_lock_interruptible(&mod->lock))
+		return -EINTR;
+	ret = mod->run ? show(&mod->run->proc, buf) : sysfs_emit(buf, "\n");
+	mutex_unlock(&mod->lock);
+	return ret;
+}
+
+static ssize_t umh_elf_show_pid(struct umh_elf_proc *proc, char *buf)
+{
+	pid_t pid = umh_elf_main_pid(proc);
+
+	return pid ? sysfs_emit(buf, "%d\n", pid) : sysfs_emit(buf, "\n");
+}
+
+static ssize_t umh_elf_show_pids(struct umh_elf_proc *proc, char *buf)
+{
+	return umh_elf_pids(proc, buf, PAGE_SIZE);
+}
+
+static ssize_t umh_elf_show_status(struct umh_elf_proc *proc, char *buf)
+{
+	char status[UMH_ELF_STATUS_MAX];
+
+	umh_elf_status(proc, status, sizeof(status));
+	return sysfs_emit(buf, "%s\n", status);
+}
+
+static ssize_t pid_show(struct kobject *kobj, struct kobj_attribute *attr,
+			char *buf)
+{
+	return umh_elf_run_show(kobj, buf, umh_elf_show_pid);
+}
+
+static ssize_t pids_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return umh_elf_run_show(kobj, buf, umh_elf_show_pids);
+}
+
+static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return umh_elf_run_show(kobj, buf, umh_elf_show_status);
+}
+
+static ssize_t sha256_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%*phN\n", SHA256_DIGEST_SIZE,
+			  to_builtin(kobj)->sha256);
+}
+
+/* Built into the kernel: trusted, never signed. */
+static ssize_t signed_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "0\n");
+}
+
+static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct umh_elf_builtin *mod = to_builtin(kobj);
+	bool running;
+
+	if (mutex_lock_interruptible(&mod->lock))
+		return -EINTR;
+	running = mod->run && !umh_elf_dead(&mod->run->proc);
+	mutex_unlock(&mod->lock);
+	return sysfs_emit(buf, "%s\n", running ? "running" : "stopped");
+}
+
+static ssize_t state_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct umh_elf_builtin *mod = to_builtin(kobj);
+	struct umh_elf *h;
+	int ret;
+
+	if (sysfs_streq(buf, "stop")) {
+		ret = umh_elf_builtin_stop(mod);
+	} else if (sysfs_streq(buf, "start")) {
+		h = umh_elf_builtin_use(mod, true);
+		ret = PTR_ERR_OR_ZERO(h);
+		if (!ret)
+			h->put(h);
+	} else {
+		ret = -EINVAL;
+	}
+	return ret ?: count;
+}
+
+static struct kobj_attribute umh_elf_attr_pid = __ATTR_RO(pid);
+static struct kobj_attribute umh_elf_attr_pids = __ATTR_RO(pids);
+static struct kobj_attribute umh_elf_attr_sha256 = __ATTR_RO(sha256);
+static struct kobj_attribute umh_elf_attr_state = __ATTR_RW_MODE(state, 0600);
+static struct kobj_attribute umh_elf_attr_status = __ATTR_RO(status);
+
+static struct kobj_attribute umh_elf_attr_signed = {
+	.attr = { .name = "signed", .mode = 0444 },
+	.show = signed_show,
+};
+
+static struct attribute *umh_elf_builtin_attrs[] = {
+	&umh_elf_attr_pid.attr,
+	&umh_elf_attr_pids.attr,
+	&umh_elf_attr_sha256.attr,
+	&umh_elf_attr_signed.attr,
+	&umh_elf_attr_state.attr,
+	&umh_elf_attr_status.attr,
+	NULL,
+};
+
+static const struct attribute_group umh_elf_builtin_group = {
+	.name = "elf",
+	.attrs = umh_elf_builtin_attrs,
+};
+
+static const struct attribute_group *umh_elf_builtin_groups[] = {
+	&umh_elf_builtin_group,
+	NULL,
+};
+
+/* Built-in modules are never removed: their kobjects are never released. */
+static void umh_elf_builtin_kobj_release(struct kobject *kobj)
+{
+}
+
+static const struct kobj_type umh_elf_builtin_ktype = {
+	.release = umh_elf_builtin_kobj_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = umh_elf_builtin_groups,
+};
+
+static int __init umh_elf_builtin_init_one(struct umh_elf_builtin *mod,
+					   const struct umh_elf_builtin_image *img)
+{
+	const char *caps;
+	const char *start;
+
+	mod->img = img;
+	mod->name = umh_elf_modinfo(img, "name", NULL);
+	if (!mod->name || !*mod->name)
+		return -ENOEXEC;
+	start = umh_elf_modinfo(img, "start", NULL);
+	if (start && strcmp(start, "boot") && strcmp(start, "demand")) {
+		pr_err("elf-module %s: rejected: bad start= in .modinfo\n",
+		       mod->name);
+		return -EINVAL;
+	}
+	mod->start_boot = start && !strcmp(start, "boot");
+	caps = umh_elf_modinfo(img, "capabilities", NULL);
+	if (caps && *caps) {
+		pr_err("elf-module %s: rejected: a capabilities= list is not supported built in\n",
+		       mod->name);
+		return -EINVAL;
+	}
+	mod->caps_none = !!caps;
+	sha256((const u8 *)img->image, img->image_end - img->image,
+	       mod->sha256);
+	mutex_init(&mod->lock);
+	mod->kobj.kset = module_kset;
+	return kobject_init_and_add(&mod->kobj, &umh_elf_builtin_ktype, NULL,
+				    "%s", mod->name);
+}
+
+/*
+ * Start the start=boot modules as soon as user-mode helpers may run:
+ * populate_rootfs() lets them, once it has begun to unpack the initramfs.
+ */
+static void umh_elf_builtin_boot(struct work_struct *work)
+{
+	struct umh_elf_builtin *mod;
+	struct umh_elf *h;
+
+	if (!usermodehelper_read_lock_wait(UMH_ELF_BUILTIN_READY)) {
+		pr_err("elf-module: user-mode helpers disabled: no start=boot\n");
+		return;
+	}
+	usermodehelper_read_unlock();
+	for (mod = umh_elf_builtins;
+	     mod < umh_elf_builtins + umh_elf_nr_builtins; mod++) {
+		if (!mod->start_boot)
+			continue;
+		h = umh_elf_builtin_use(mod, true);
+		if (!IS_ERR(h))
+			h->put(h);
+	}
+}
+
+static DECLARE_WORK(umh_elf_builtin_boot_work, umh_elf_builtin_boot);
+
+/*
+ * After module_kset exists (subsys_initcall): list the built-in modules in
+ * /sys/module, and start the start=boot ones from a work item so that boot
+ * goes on meanwhile.  No root file system is mounted then: they need none.
+ */
+static int __init umh_elf_builtin_init(void)
+{
+	const struct umh_elf_builtin_image *img;
+	unsigned int n = __stop___umh_elf_builtin - __start___umh_elf_builtin;
+	struct umh_elf_builtin *mod;
+
+	if (!n)
+		return 0;
+	umh_elf_builtins = kcalloc(n, sizeof(*mod), GFP_KERNEL);
+	if (!umh_elf_builtins)
+		return -ENOMEM;
+	for (img = __start___umh_elf_builtin; img < __stop___umh_elf_builtin;
+	     img++) {
+		mod = &umh_elf_builtins[umh_elf_nr_builtins];
+		if (umh_elf_builtin_init_one(mod, img)) {
+			pr_err("elf-module: built-in image %u not listed\n",
+			       (unsigned int)(img - __start___umh_elf_builtin));
+			if (mod->kobj.state_initialized)
+				kobject_put(&mod->kobj);
+			memset(mod, 0, sizeof(*mod));
+			continue;
+		}
+		umh_elf_nr_builtins++;
+	}
+	queue_work(system_unbound_wq, &umh_elf_builtin_boot_work);
+	return 0;
+}
+fs_initcall(umh_elf_builtin_init);
