@@ -63,6 +63,19 @@
 #define ELF_MODULE_MEMORY_MAX(m)	ELF_MODULE_INFO(memory_max, m)
 #define ELF_MODULE_PIDS_MAX(n)		ELF_MODULE_INFO(pids_max, n)
 /*
+ * What the kernel does when the module ends on its own once ready:
+ * ELF_MODULE_RESTART("no") (the default), "on-failure" (unless the main
+ * process exited 0) or "always".  The administrator may only go down
+ * that order (always > on-failure > no).
+ */
+#define ELF_MODULE_RESTART(r)		ELF_MODULE_INFO(restart, r)
+/*
+ * ELF_MODULE_WATCHDOG_MS("5000"): once ready, the module calls
+ * elf_module_watchdog() at least that often, or the kernel kills it
+ * (SIGABRT, then SIGKILL) and its restart= applies.
+ */
+#define ELF_MODULE_WATCHDOG_MS(n)	ELF_MODULE_INFO(watchdog_ms, n)
+/*
  * A parameter's description, shown by modinfo as "parm: NAME:DESC", as
  * MODULE_PARM_DESC() does for a module: ELF_MODULE_PARM(count, "how many").
  */
@@ -97,6 +110,12 @@ static inline int elf_module_notify(const char *line)
 static inline int elf_module_ready(void)
 {
 	return elf_module_notify(ELF_MODULE_NOTIFY_READY "\n");
+}
+
+/* Tell the kernel the module is alive (watchdog_ms=, see below). */
+static inline int elf_module_watchdog(void)
+{
+	return elf_module_notify(ELF_MODULE_NOTIFY_WATCHDOG "\n");
 }
 
 /*
