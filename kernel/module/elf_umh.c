@@ -95,7 +95,6 @@ MODULE_PARM_DESC(elf_stop_timeout_ms,
 #define ELF_UMH_ARGS_MAX	(32 * PAGE_SIZE)
 #define ELF_UMH_ARGV_MAX	4096
 
-
 /* What the checks read out of an image. */
 struct elfmod_image {
 	const char *policy[ELFMOD_POLICY_KEYS];
