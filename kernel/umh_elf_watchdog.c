@@ -41,7 +41,7 @@ static void umh_elf_watchdog_fire(struct work_struct *work)
 		return;
 	}
 	pr_warn("elf-module %s: watchdog missed (%u ms), killing it\n",
-		proc->name, proc->watchdog_ms);
+		proc->name, READ_ONCE(proc->watchdog_ms));
 	rcu_read_lock();
 	pid = READ_ONCE(proc->pid);
 	if (pid)
@@ -56,11 +56,14 @@ static void umh_elf_watchdog_fire(struct work_struct *work)
  * @proc: state set up by umh_elf_proc_init(), not spawned yet
  * @ms: how often WATCHDOG=1 is due once the module is ready; 0 for none
  *
- * Context: Any context, before umh_elf_spawn().
+ * Before umh_elf_spawn(), or later to shorten it: the next WATCHDOG=1
+ * arms it with the new period.
+ *
+ * Context: Any context.
  */
 void umh_elf_set_watchdog(struct umh_elf_proc *proc, unsigned int ms)
 {
-	proc->watchdog_ms = ms;
+	WRITE_ONCE(proc->watchdog_ms, ms);
 }
 
 /**
@@ -85,16 +88,17 @@ void umh_elf_watchdog_init(struct umh_elf_proc *proc)
  */
 void umh_elf_watchdog_pet(struct umh_elf_proc *proc)
 {
+	unsigned int ms = READ_ONCE(proc->watchdog_ms);
 	bool armed;
 
-	if (!proc->watchdog_ms)
+	if (!ms)
 		return;
 	spin_lock(&proc->lock);
 	armed = proc->ready && !proc->watchdog_fired && !proc->gone;
 	spin_unlock(&proc->lock);
 	if (armed)
 		mod_delayed_work(system_unbound_wq, &proc->watchdog,
-				 msecs_to_jiffies(proc->watchdog_ms));
+				 msecs_to_jiffies(ms));
 }
 
 /**

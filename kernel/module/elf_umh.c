@@ -511,34 +511,6 @@ static ssize_t elf_dropped_events_show(struct module_attribute *mattr,
 	return sysfs_emit(buf, "%lu\n", events);
 }
 
-/* The limits in force: a number, or "max" for none (as cgroup files say). */
-static ssize_t elf_memory_max_show(struct module_attribute *mattr,
-				   struct module_kobject *mk, char *buf)
-{
-	u64 bytes = to_elf_module(mk->mod)->policy.val[ELFMOD_MEMORY_MAX];
-
-	return bytes ? sysfs_emit(buf, "%llu\n", bytes) :
-		       sysfs_emit(buf, "max\n");
-}
-
-static ssize_t elf_pids_max_show(struct module_attribute *mattr,
-				 struct module_kobject *mk, char *buf)
-{
-	u64 pids = to_elf_module(mk->mod)->policy.val[ELFMOD_PIDS_MAX];
-
-	return pids ? sysfs_emit(buf, "%llu\n", pids) :
-		      sysfs_emit(buf, "max\n");
-}
-
-/* The watchdog in force, in ms; 0 for none. */
-static ssize_t elf_watchdog_ms_show(struct module_attribute *mattr,
-				    struct module_kobject *mk, char *buf)
-{
-	struct elf_module *em = to_elf_module(mk->mod);
-
-	return sysfs_emit(buf, "%llu\n", em->policy.val[ELFMOD_WATCHDOG_MS]);
-}
-
 #define ELF_UMH_ATTR(_var, _name, _show)			\
 	struct module_attribute _var = {			\
 		.attr = { .name = _name, .mode = 0444 },	\
@@ -549,15 +521,11 @@ static ELF_UMH_ATTR(elf_attr_dropped_events, "dropped_events",
 		    elf_dropped_events_show);
 static ELF_UMH_ATTR(elf_attr_dropped_replies, "dropped_replies",
 		    elf_dropped_replies_show);
-static ELF_UMH_ATTR(elf_attr_memory_max, "memory_max", elf_memory_max_show);
 static ELF_UMH_ATTR(elf_attr_pid, "pid", elf_pid_show);
 static ELF_UMH_ATTR(elf_attr_pids, "pids", elf_pids_show);
-static ELF_UMH_ATTR(elf_attr_pids_max, "pids_max", elf_pids_max_show);
 static ELF_UMH_ATTR(elf_attr_sha256, "sha256", elf_sha256_show);
 static ELF_UMH_ATTR(elf_attr_signed, "signed", elf_signed_show);
 static ELF_UMH_ATTR(elf_attr_status, "status", elf_status_show);
-static ELF_UMH_ATTR(elf_attr_watchdog_ms, "watchdog_ms",
-		    elf_watchdog_ms_show);
 
 static struct attribute *elfmod_attrs[] = {
 	&elf_attr_dropped_events.attr,

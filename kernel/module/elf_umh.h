@@ -2,7 +2,8 @@
 /*
  * ELF modules, loader side: a loaded ELF module, as the loader's files
  * share it.  elf_umh.c loads, lists and unloads it; elf_umh_policy.c
- * reads its supervision policy; elf_umh_restart.c restarts it.
+ * reads its supervision policy and lets root tighten it in sysfs;
+ * elf_umh_restart.c restarts it.
  */
 #ifndef _KERNEL_MODULE_ELF_UMH_H
 #define _KERNEL_MODULE_ELF_UMH_H
@@ -91,7 +92,12 @@ bool elfmod_restart_schedule(struct elf_module *em);
 void elfmod_restart_cancel(struct elf_module *em);
 bool elfmod_restart_pending(struct elf_module *em);
 extern struct module_attribute elf_attr_last_end;
-extern struct module_attribute elf_attr_restart;
 extern struct module_attribute elf_attr_restarts;
+
+/* elf_umh_policy.c: the policy in force, which root may tighten. */
+extern struct module_attribute elf_attr_memory_max;
+extern struct module_attribute elf_attr_pids_max;
+extern struct module_attribute elf_attr_restart;
+extern struct module_attribute elf_attr_watchdog_ms;
 
 #endif /* _KERNEL_MODULE_ELF_UMH_H */

@@ -29,14 +29,21 @@
  *
  * Each key is a row of elfmod_policy_keys[]: its parser and what
  * "tighter" means for it.
+ *
+ * Once loaded, /sys/module/NAME/elf/KEY shows the value in force, and
+ * root may write a tighter one there: tighter than the one in force, by
+ * the same rules.  A looser one is refused with -EPERM, a malformed one
+ * with -EINVAL, each with one log line; a change is logged too.  A lower
+ * limit applies to the running instance's cgroup at once.
  */
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/threads.h>
-#include "../umh_elf_proc.h"
-#include "elf_umh_policy.h"
+#include <linux/mutex.h>
+#include <linux/sysfs.h>
+#include "elf_umh.h"
 
 /* "12", "64K", "32M", "1G": a byte count of at least 1, into *@val. */
 static int elfmod_parse_bytes(const char *s, u64 *val)
@@ -291,3 +298,158 @@ void elfmod_policy_limits(const struct elfmod_policy *policy,
 	limits->memory_max = policy->val[ELFMOD_MEMORY_MAX];
 	limits->pids_max = policy->val[ELFMOD_PIDS_MAX];
 }
+
+/* Serialises the changes of the policies in sysfs with restarts. */
+static DEFINE_MUTEX(elfmod_policy_mutex);
+
+/**
+ * elfmod_policy_lock() - keep the policies of all modules as they are
+ *
+ * For the restart work, while it starts an instance from the policy.
+ *
+ * Context: Process context; sleeps.
+ */
+void elfmod_policy_lock(void)
+{
+	mutex_lock(&elfmod_policy_mutex);
+}
+
+/**
+ * elfmod_policy_unlock() - let the policies change again
+ *
+ * Context: Process context, after elfmod_policy_lock().
+ */
+void elfmod_policy_unlock(void)
+{
+	mutex_unlock(&elfmod_policy_mutex);
+}
+
+/* Apply a new value of @key to the module. */
+static int elfmod_policy_apply(struct elf_module *em,
+			       enum elfmod_policy_key key)
+{
+	struct umh_elf_limits limits;
+
+	switch (key) {
+	case ELFMOD_MEMORY_MAX:
+	case ELFMOD_PIDS_MAX:
+		elfmod_policy_limits(&em->policy, &limits);
+		return umh_elf_update_limits(&em->proc, &limits);
+	case ELFMOD_WATCHDOG_MS:
+		umh_elf_set_watchdog(&em->proc,
+				     em->policy.val[ELFMOD_WATCHDOG_MS]);
+		return 0;
+	default:
+		return 0;	/* restart=: read when an instance ends */
+	}
+}
+
+/* A write to /sys/module/NAME/elf/KEY: tighten, or refuse. */
+static ssize_t elfmod_policy_store(struct module_kobject *mk,
+				   enum elfmod_policy_key key,
+				   const char *buf, size_t count)
+{
+	const struct elfmod_policy_key_ops *k = &elfmod_policy_keys[key];
+	struct elf_module *em = to_elf_module(mk->mod);
+	const char *name = em->mod.name;
+	char val[32];
+	int err;
+	u64 v;
+
+	strscpy(val, buf, sizeof(val));
+	strim(val);
+	if (k->parse(val, &v)) {
+		pr_err("elf-module %s: refused: bad %s=%s\n", name, k->name,
+		       val);
+		return -EINVAL;
+	}
+	guard(mutex)(&elfmod_policy_mutex);
+	if (!k->tighter(v, em->policy.val[key])) {
+		pr_err("elf-module %s: refused: %s=%s is looser than the %s in force\n",
+		       name, k->name, val, k->name);
+		return -EPERM;
+	}
+	WRITE_ONCE(em->policy.val[key], v);
+	err = elfmod_policy_apply(em, key);
+	if (err)
+		return err;
+	pr_info("elf-module %s: %s set to %s\n", name, k->name, val);
+	return count;
+}
+
+/* The limits in force: a number, or "max" for none (as cgroup files say). */
+static ssize_t elfmod_policy_show_limit(struct module_kobject *mk,
+					enum elfmod_policy_key key, char *buf)
+{
+	u64 v = READ_ONCE(to_elf_module(mk->mod)->policy.val[key]);
+
+	return v ? sysfs_emit(buf, "%llu\n", v) : sysfs_emit(buf, "max\n");
+}
+
+static ssize_t elf_memory_max_show(struct module_attribute *mattr,
+				   struct module_kobject *mk, char *buf)
+{
+	return elfmod_policy_show_limit(mk, ELFMOD_MEMORY_MAX, buf);
+}
+
+static ssize_t elf_memory_max_store(struct module_attribute *mattr,
+				    struct module_kobject *mk, const char *buf,
+				    size_t count)
+{
+	return elfmod_policy_store(mk, ELFMOD_MEMORY_MAX, buf, count);
+}
+
+static ssize_t elf_pids_max_show(struct module_attribute *mattr,
+				 struct module_kobject *mk, char *buf)
+{
+	return elfmod_policy_show_limit(mk, ELFMOD_PIDS_MAX, buf);
+}
+
+static ssize_t elf_pids_max_store(struct module_attribute *mattr,
+				  struct module_kobject *mk, const char *buf,
+				  size_t count)
+{
+	return elfmod_policy_store(mk, ELFMOD_PIDS_MAX, buf, count);
+}
+
+static ssize_t elf_restart_show(struct module_attribute *mattr,
+				struct module_kobject *mk, char *buf)
+{
+	u64 v = READ_ONCE(to_elf_module(mk->mod)->policy.val[ELFMOD_RESTART]);
+
+	return sysfs_emit(buf, "%s\n", elfmod_restart_name(v));
+}
+
+static ssize_t elf_restart_store(struct module_attribute *mattr,
+				 struct module_kobject *mk, const char *buf,
+				 size_t count)
+{
+	return elfmod_policy_store(mk, ELFMOD_RESTART, buf, count);
+}
+
+/* The watchdog in force, in ms; 0 for none. */
+static ssize_t elf_watchdog_ms_show(struct module_attribute *mattr,
+				    struct module_kobject *mk, char *buf)
+{
+	struct elf_module *em = to_elf_module(mk->mod);
+
+	return sysfs_emit(buf, "%llu\n",
+			  READ_ONCE(em->policy.val[ELFMOD_WATCHDOG_MS]));
+}
+
+static ssize_t elf_watchdog_ms_store(struct module_attribute *mattr,
+				     struct module_kobject *mk,
+				     const char *buf, size_t count)
+{
+	return elfmod_policy_store(mk, ELFMOD_WATCHDOG_MS, buf, count);
+}
+
+/* In elf_umh.c's elf/ group; root may write a tighter value. */
+struct module_attribute elf_attr_memory_max =
+	__ATTR(memory_max, 0644, elf_memory_max_show, elf_memory_max_store);
+struct module_attribute elf_attr_pids_max =
+	__ATTR(pids_max, 0644, elf_pids_max_show, elf_pids_max_store);
+struct module_attribute elf_attr_restart =
+	__ATTR(restart, 0644, elf_restart_show, elf_restart_store);
+struct module_attribute elf_attr_watchdog_ms =
+	__ATTR(watchdog_ms, 0644, elf_watchdog_ms_show, elf_watchdog_ms_store);

@@ -39,7 +39,7 @@
 /* Whether the end of @em is one that its restart= restarts. */
 static bool elfmod_restart_wanted(struct elf_module *em)
 {
-	switch (em->policy.val[ELFMOD_RESTART]) {
+	switch (READ_ONCE(em->policy.val[ELFMOD_RESTART])) {
 	case ELFMOD_RESTART_ALWAYS:
 		return true;
 	case ELFMOD_RESTART_ON_FAILURE:
@@ -129,12 +129,15 @@ static void elfmod_restart_work(struct work_struct *work)
 	mutex_unlock(&module_mutex);
 	if (!live)
 		return;
+	/* A change of the limits in sysfs waits for the new cgroup. */
+	elfmod_policy_lock();
 	umh_elf_reset(&em->proc);
 	/* From here on, the module is not dead but starting. */
 	mutex_lock(&module_mutex);
 	WRITE_ONCE(r->pending, false);
 	mutex_unlock(&module_mutex);
 	err = umh_elf_respawn(&em->proc, em->argv);
+	elfmod_policy_unlock();
 	if (err) {
 		pr_err("elf-module %s: restart failed: %d\n", em->mod.name,
 		       err);
@@ -214,16 +217,7 @@ static ssize_t elf_last_end_show(struct module_attribute *mattr,
 	return sysfs_emit(buf, "%s\n", how);
 }
 
-static ssize_t elf_restart_show(struct module_attribute *mattr,
-				struct module_kobject *mk, char *buf)
-{
-	struct elf_module *em = to_elf_module(mk->mod);
-
-	return sysfs_emit(buf, "%s\n",
-			  elfmod_restart_name(em->policy.val[ELFMOD_RESTART]));
-}
-
-/* elf/restarts, elf/last_end, elf/restart: in elf_umh.c's elf/ group. */
+/* elf/restarts, elf/last_end: in elf_umh.c's elf/ group. */
 struct module_attribute elf_attr_restarts = {
 	.attr = { .name = "restarts", .mode = 0444 },
 	.show = elf_restarts_show,
@@ -232,9 +226,4 @@ struct module_attribute elf_attr_restarts = {
 struct module_attribute elf_attr_last_end = {
 	.attr = { .name = "last_end", .mode = 0444 },
 	.show = elf_last_end_show,
-};
-
-struct module_attribute elf_attr_restart = {
-	.attr = { .name = "restart", .mode = 0444 },
-	.show = elf_restart_show,
 };

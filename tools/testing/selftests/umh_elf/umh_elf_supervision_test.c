@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -444,6 +445,91 @@ TEST_F_TIMEOUT(sup, cgroupfs_limits_read_only, TEST_TIMEOUT)
 	EXPECT_TRUE(kmsg_wait(&self->log,
 			      "elf-module " LIMITS ": stopped (signal 9)"));
 	EXPECT_TRUE(WAIT_UNTIL(module_gone(LIMITS)));
+}
+
+/* /sys/module/@mod/elf/@key, for a write. */
+static int write_policy(const char *mod, const char *key, const char *val)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/elf/%s", mod, key);
+	return write_text(path, val);
+}
+
+/*
+ * In sysfs, root may turn restarts down, never up; each refusal is
+ * -EPERM or -EINVAL and one line, and the policy stays as it was.
+ */
+TEST_F_TIMEOUT(sup, sysfs_restart_only_lowered, TEST_TIMEOUT)
+{
+	char buf[64];
+
+	ASSERT_EQ(0, load_ko(ONFAIL, "mode=ready"));
+	EXPECT_EQ(-EPERM, write_policy(ONFAIL, "restart", "always"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": refused: restart=always is looser than the restart in force\n"));
+	EXPECT_EQ(-EINVAL, write_policy(ONFAIL, "restart", "sometimes"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": refused: bad restart=sometimes\n"));
+	EXPECT_STREQ("on-failure", attr(ONFAIL, "elf/restart", buf,
+					sizeof(buf)));
+	EXPECT_EQ(0, write_policy(ONFAIL, "restart", "no"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": restart set to no\n"));
+	EXPECT_STREQ("no", attr(ONFAIL, "elf/restart", buf, sizeof(buf)));
+	/* Down is one way: no way back up to what was signed. */
+	EXPECT_EQ(-EPERM, write_policy(ONFAIL, "restart", "on-failure"));
+	ASSERT_LT(0, kill_main(ONFAIL));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " ONFAIL ": stopped (signal 9)"));
+	EXPECT_TRUE(WAIT_UNTIL(module_gone(ONFAIL)));
+	EXPECT_EQ(0, kmsg_count(&self->log, ": restarting ("));
+}
+
+/*
+ * In sysfs, root may lower the limits of a running module, and they
+ * apply to its cgroup at once; a raise is refused.
+ */
+TEST_F_TIMEOUT(sup, sysfs_limits_only_lowered, TEST_TIMEOUT)
+{
+	char buf[64];
+
+	ASSERT_EQ(0, load_ko(LIMITS, "mode=ready"));
+	EXPECT_EQ(0, write_policy(LIMITS, "memory_max", "16M"));
+	EXPECT_EQ(0, write_policy(LIMITS, "pids_max", "4"));
+	EXPECT_STREQ("16777216", attr(LIMITS, "elf/memory_max", buf,
+				      sizeof(buf)));
+	EXPECT_STREQ("4", attr(LIMITS, "elf/pids_max", buf, sizeof(buf)));
+	read_text(LIMITS_CGROUP "/memory.max", buf, sizeof(buf));
+	EXPECT_STREQ("16777216", buf);
+	read_text(LIMITS_CGROUP "/pids.max", buf, sizeof(buf));
+	EXPECT_STREQ("4", buf);
+	EXPECT_EQ(-EPERM, write_policy(LIMITS, "pids_max", "5"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " LIMITS
+			      ": refused: pids_max=5 is looser than the pids_max in force\n"));
+	EXPECT_EQ(-EINVAL, write_policy(LIMITS, "memory_max", "max"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " LIMITS
+			      ": refused: bad memory_max=max\n"));
+	read_text(LIMITS_CGROUP "/pids.max", buf, sizeof(buf));
+	EXPECT_STREQ("4", buf);
+	EXPECT_EQ(0, unload(LIMITS));
+}
+
+/* In sysfs, root may shorten a watchdog, which then fires sooner. */
+TEST_F_TIMEOUT(sup, sysfs_watchdog_only_shortened, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, load_ko(WATCHDOG, "mode=watchdog pings=100000 period_ms=200"));
+	EXPECT_EQ(-EPERM, write_policy(WATCHDOG, "watchdog_ms", "501"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " WATCHDOG
+			      ": refused: watchdog_ms=501 is looser than the watchdog_ms in force\n"));
+	EXPECT_EQ(0, write_policy(WATCHDOG, "restart", "no"));
+	/* Pings every 200 ms miss a watchdog of 100 ms. */
+	EXPECT_EQ(0, write_policy(WATCHDOG, "watchdog_ms", "100"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " WATCHDOG
+			      ": watchdog missed (100 ms), killing it\n"));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " WATCHDOG ": stopped (watchdog)"));
+	EXPECT_TRUE(WAIT_UNTIL(module_gone(WATCHDOG)));
 }
 
 /* The test driver's "loop" in a thread: its result in *@arg. */
