@@ -202,32 +202,6 @@ void umh_elf_limit_resources(struct umh_elf_proc *proc,
 }
 
 /**
- * umh_elf_update_limits() - tighten the limits of a module that runs
- * @proc: state set up by umh_elf_proc_init()
- * @limits: the new limits, no looser than the old ones (the loader
- *	checks that)
- *
- * They apply to the cgroup of the instance that runs, if any, at once,
- * and to the next instances.  The caller serialises this with
- * umh_elf_reset() and umh_elf_respawn().
- *
- * Context: Process context; sleeps.
- * Return: 0, or the negative errno of a cgroup file write (logged).
- */
-int umh_elf_update_limits(struct umh_elf_proc *proc,
-			  const struct umh_elf_limits *limits)
-{
-	int err;
-
-	proc->limits = *limits;
-	if (!proc->cgrp)
-		return 0;
-	err = umh_elf_contain_limit(proc);
-	/* The instance ended and its cgroup is gone: the next one has it. */
-	return err == -ENOENT ? 0 : err;
-}
-
-/**
  * umh_elf_contain_create() - make the cgroup of a module about to start
  * @proc: state set up by umh_elf_proc_init()
  *

@@ -61,8 +61,7 @@ struct umh_elf_limits {
  *	run it as @uid instead of root (kernel/umh_elf_cred.c)
  * @uid: uid and gid of the process when @limit_caps is set
  * @uid_slot: 1 + the slot of @uid in the range of ELF modules, 0 if none
- * @limits: set by umh_elf_limit_resources(), before umh_elf_spawn(), and
- *	lowered by umh_elf_update_limits()
+ * @limits: set by umh_elf_limit_resources(), before umh_elf_spawn()
  * @keep_image: keep @image for restarts (umh_elf_keep_image())
  * @image: the sealed image file, kept if @keep_image is set, so that
  *	umh_elf_respawn() runs the same bytes again
@@ -185,8 +184,6 @@ void umh_elf_limit_caps(struct umh_elf_proc *proc, const kernel_cap_t *caps);
 bool umh_elf_caps_limited(struct umh_elf_proc *proc);
 void umh_elf_limit_resources(struct umh_elf_proc *proc,
 			     const struct umh_elf_limits *limits);
-int umh_elf_update_limits(struct umh_elf_proc *proc,
-			  const struct umh_elf_limits *limits);
 int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 		  char **argv);
 void umh_elf_keep_image(struct umh_elf_proc *proc);

@@ -31,10 +31,10 @@
  * "tighter" means for it.
  *
  * Once loaded, /sys/module/NAME/elf/KEY shows the value in force, and
- * root may write a tighter one there: tighter than the one in force, by
- * the same rules.  A looser one is refused with -EPERM, a malformed one
- * with -EINVAL, each with one log line; a change is logged too.  A lower
- * limit applies to the running instance's cgroup at once.
+ * root may write a tighter restart= or watchdog_ms= there: tighter than
+ * the one in force, by the same rules.  A looser one is refused with
+ * -EPERM, a malformed one with -EINVAL, each with one log line; a change
+ * is logged too.
  */
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
@@ -299,50 +299,12 @@ void elfmod_policy_limits(const struct elfmod_policy *policy,
 	limits->pids_max = policy->val[ELFMOD_PIDS_MAX];
 }
 
-/* Serialises the changes of the policies in sysfs with restarts. */
+/*
+ * Serialises the writes to the policies in sysfs.  Nothing is taken
+ * under it: a write comes with the sysfs file's kernfs mutex held, whose
+ * lock class the cgroup files the kernel writes share.
+ */
 static DEFINE_MUTEX(elfmod_policy_mutex);
-
-/**
- * elfmod_policy_lock() - keep the policies of all modules as they are
- *
- * For the restart work, while it starts an instance from the policy.
- *
- * Context: Process context; sleeps.
- */
-void elfmod_policy_lock(void)
-{
-	mutex_lock(&elfmod_policy_mutex);
-}
-
-/**
- * elfmod_policy_unlock() - let the policies change again
- *
- * Context: Process context, after elfmod_policy_lock().
- */
-void elfmod_policy_unlock(void)
-{
-	mutex_unlock(&elfmod_policy_mutex);
-}
-
-/* Apply a new value of @key to the module. */
-static int elfmod_policy_apply(struct elf_module *em,
-			       enum elfmod_policy_key key)
-{
-	struct umh_elf_limits limits;
-
-	switch (key) {
-	case ELFMOD_MEMORY_MAX:
-	case ELFMOD_PIDS_MAX:
-		elfmod_policy_limits(&em->policy, &limits);
-		return umh_elf_update_limits(&em->proc, &limits);
-	case ELFMOD_WATCHDOG_MS:
-		umh_elf_set_watchdog(&em->proc,
-				     em->policy.val[ELFMOD_WATCHDOG_MS]);
-		return 0;
-	default:
-		return 0;	/* restart=: read when an instance ends */
-	}
-}
 
 /* A write to /sys/module/NAME/elf/KEY: tighten, or refuse. */
 static ssize_t elfmod_policy_store(struct module_kobject *mk,
@@ -353,7 +315,6 @@ static ssize_t elfmod_policy_store(struct module_kobject *mk,
 	struct elf_module *em = to_elf_module(mk->mod);
 	const char *name = em->mod.name;
 	char val[32];
-	int err;
 	u64 v;
 
 	strscpy(val, buf, sizeof(val));
@@ -370,9 +331,9 @@ static ssize_t elfmod_policy_store(struct module_kobject *mk,
 		return -EPERM;
 	}
 	WRITE_ONCE(em->policy.val[key], v);
-	err = elfmod_policy_apply(em, key);
-	if (err)
-		return err;
+	/* restart= is read when an instance ends. */
+	if (key == ELFMOD_WATCHDOG_MS)
+		umh_elf_set_watchdog(&em->proc, v);
 	pr_info("elf-module %s: %s set to %s\n", name, k->name, val);
 	return count;
 }
@@ -392,24 +353,10 @@ static ssize_t elf_memory_max_show(struct module_attribute *mattr,
 	return elfmod_policy_show_limit(mk, ELFMOD_MEMORY_MAX, buf);
 }
 
-static ssize_t elf_memory_max_store(struct module_attribute *mattr,
-				    struct module_kobject *mk, const char *buf,
-				    size_t count)
-{
-	return elfmod_policy_store(mk, ELFMOD_MEMORY_MAX, buf, count);
-}
-
 static ssize_t elf_pids_max_show(struct module_attribute *mattr,
 				 struct module_kobject *mk, char *buf)
 {
 	return elfmod_policy_show_limit(mk, ELFMOD_PIDS_MAX, buf);
-}
-
-static ssize_t elf_pids_max_store(struct module_attribute *mattr,
-				  struct module_kobject *mk, const char *buf,
-				  size_t count)
-{
-	return elfmod_policy_store(mk, ELFMOD_PIDS_MAX, buf, count);
 }
 
 static ssize_t elf_restart_show(struct module_attribute *mattr,
@@ -444,11 +391,15 @@ static ssize_t elf_watchdog_ms_store(struct module_attribute *mattr,
 	return elfmod_policy_store(mk, ELFMOD_WATCHDOG_MS, buf, count);
 }
 
-/* In elf_umh.c's elf/ group; root may write a tighter value. */
+/*
+ * In elf_umh.c's elf/ group.  Root may write a tighter restart or
+ * watchdog_ms; the limits are set at load only (elf.KEY=): a write to a
+ * cgroup file from a sysfs write would nest two kernfs file mutexes.
+ */
 struct module_attribute elf_attr_memory_max =
-	__ATTR(memory_max, 0644, elf_memory_max_show, elf_memory_max_store);
+	__ATTR(memory_max, 0444, elf_memory_max_show, NULL);
 struct module_attribute elf_attr_pids_max =
-	__ATTR(pids_max, 0644, elf_pids_max_show, elf_pids_max_store);
+	__ATTR(pids_max, 0444, elf_pids_max_show, NULL);
 struct module_attribute elf_attr_restart =
 	__ATTR(restart, 0644, elf_restart_show, elf_restart_store);
 struct module_attribute elf_attr_watchdog_ms =

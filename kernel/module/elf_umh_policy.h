@@ -44,8 +44,9 @@ enum elfmod_restart {
  * @signed_val: the value the author signed (0 if left out)
  *
  * Set at load, before the module starts.  Afterwards only a write to
- * /sys/module/NAME/elf/KEY changes @val, under elfmod_policy_lock(), with
- * WRITE_ONCE(): lockless readers use READ_ONCE().
+ * /sys/module/NAME/elf/{restart,watchdog_ms} changes @val, with
+ * WRITE_ONCE() under elfmod_policy_mutex: lockless readers use
+ * READ_ONCE().
  */
 struct elfmod_policy {
 	u64 val[ELFMOD_POLICY_KEYS];
@@ -59,7 +60,5 @@ int elfmod_policy_parse(const char *name,
 void elfmod_policy_limits(const struct elfmod_policy *policy,
 			  struct umh_elf_limits *limits);
 const char *elfmod_restart_name(u64 restart);
-void elfmod_policy_lock(void);
-void elfmod_policy_unlock(void);
 
 #endif /* _KERNEL_MODULE_ELF_UMH_POLICY_H */

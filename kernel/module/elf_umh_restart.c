@@ -129,15 +129,12 @@ static void elfmod_restart_work(struct work_struct *work)
 	mutex_unlock(&module_mutex);
 	if (!live)
 		return;
-	/* A change of the limits in sysfs waits for the new cgroup. */
-	elfmod_policy_lock();
 	umh_elf_reset(&em->proc);
 	/* From here on, the module is not dead but starting. */
 	mutex_lock(&module_mutex);
 	WRITE_ONCE(r->pending, false);
 	mutex_unlock(&module_mutex);
 	err = umh_elf_respawn(&em->proc, em->argv);
-	elfmod_policy_unlock();
 	if (err) {
 		pr_err("elf-module %s: restart failed: %d\n", em->mod.name,
 		       err);
