@@ -23,6 +23,7 @@
  *
  * See Documentation/admin-guide/elf-modules.rst.
  */
+#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -204,18 +205,23 @@ static int umh_elf_child_init(struct subprocess_info *info, struct cred *new)
 			return err;
 	}
 
-	proc->pid = get_pid(task_tgid(current));
 	proc->task = get_task_struct(current);
+	WRITE_ONCE(proc->pid, get_pid(task_tgid(current)));
 	return 0;
+}
+
+/* Whether the main process of @pid has exited; under rcu_read_lock(). */
+static bool umh_elf_pid_exited(struct pid *pid)
+{
+	struct task_struct *task = pid_task(pid, PIDTYPE_PID);
+
+	return !task || (task->exit_state && !delay_group_leader(task));
 }
 
 static bool umh_elf_main_exited(struct umh_elf_proc *proc)
 {
-	struct task_struct *task;
-
 	guard(rcu)();
-	task = pid_task(proc->pid, PIDTYPE_PID);
-	return !task || (task->exit_state && !delay_group_leader(task));
+	return umh_elf_pid_exited(proc->pid);
 }
 
 /* The two halves of a wait status, as WTERMSIG() and WEXITSTATUS(). */
@@ -347,7 +353,7 @@ static void umh_elf_notify_errno(struct umh_elf_proc *proc, const char *val,
 	spin_unlock(&proc->lock);
 }
 
-/* One sd_notify style line: READY=1, STATUS=text or ERRNO=E. */
+/* One sd_notify style line: READY=1, WATCHDOG=1, STATUS=text or ERRNO=E. */
 static void umh_elf_notify_line(struct umh_elf_proc *proc)
 {
 	const char *line = proc->ntfline;
@@ -360,6 +366,12 @@ static void umh_elf_notify_line(struct umh_elf_proc *proc)
 		spin_lock(&proc->lock);
 		proc->ready = true;
 		spin_unlock(&proc->lock);
+		umh_elf_watchdog_pet(proc);
+		return;
+	}
+	if (len == strlen(ELF_MODULE_NOTIFY_WATCHDOG) &&
+	    !memcmp(line, ELF_MODULE_NOTIFY_WATCHDOG, len)) {
+		umh_elf_watchdog_pet(proc);
 		return;
 	}
 	n = umh_elf_notify_value(line, len, ELF_MODULE_NOTIFY_STATUS);
@@ -488,9 +500,23 @@ static void umh_elf_event(struct work_struct *work)
 	}
 	now_gone = !proc->gone && proc->exited && !populated;
 	proc->gone |= now_gone;
+	/*
+	 * A module that may be restarted: calls wait for the next instance
+	 * from now on, until the loader says it is not coming.
+	 */
+	if (now_gone && proc->keep_image)
+		proc->restarting = true;
 	spin_unlock(&proc->lock);
 
+	/* Before the cgroup goes (umh_elf_contain_retire()). */
+	if (now_gone && umh_elf_contain_oom_killed(proc)) {
+		spin_lock(&proc->lock);
+		proc->oom_killed = true;
+		spin_unlock(&proc->lock);
+	}
+
 	if (now_gone) {
+		umh_elf_watchdog_stop(proc, false);
 		umh_elf_chan_end(proc);
 		umh_elf_contain_retire(proc);
 		/* Its last words come before whoever logs its end. */
@@ -582,6 +608,8 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 	INIT_WORK(&proc->work, umh_elf_event);
 	init_waitqueue_head(&proc->wq);
 	spin_lock_init(&proc->lock);
+	mutex_init(&proc->handler_lock);
+	umh_elf_watchdog_init(proc);
 	ratelimit_state_init(&proc->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
 	/* umh_elf_report_suppressed() says it, naming the module */
@@ -639,9 +667,37 @@ bool umh_elf_caps_limited(struct umh_elf_proc *proc)
 int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 		  char **argv)
 {
+	struct file *exe;
+	int err;
+
+	exe = umh_elf_image(proc->name, image, len);
+	if (IS_ERR(exe))
+		return PTR_ERR(exe);
+	err = umh_elf_spawn_file(proc, exe, argv);
+	if (proc->keep_image)
+		proc->image = exe;
+	else
+		fput(exe);
+	return err;
+}
+
+/**
+ * umh_elf_spawn_file() - run an image file as the main process of a module
+ * @proc: state set up by umh_elf_proc_init(), with no instance running
+ * @exe: the sealed image file, as umh_elf_image() made it
+ * @argv: NULL-terminated arguments, argv[0] being the module name
+ *
+ * umh_elf_spawn() once the image is in its file; umh_elf_respawn() with
+ * the file kept.
+ *
+ * Context: Process context; sleeps.
+ * Return: as umh_elf_spawn().
+ */
+int umh_elf_spawn_file(struct umh_elf_proc *proc, struct file *exe,
+		       char **argv)
+{
 	char *envp[UMH_ELF_ENV_MAX];
 	struct subprocess_info *info;
-	struct file *exe;
 	int err;
 
 	envp[0] = "HOME=/";
@@ -658,16 +714,10 @@ int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 		err = umh_elf_contain_create(proc);
 	if (err)
 		goto out;
-	exe = umh_elf_image(proc->name, image, len);
-	if (IS_ERR(exe)) {
-		err = PTR_ERR(exe);
-		goto out;
-	}
 	err = -ENOMEM;
 	info = call_usermodehelper_setup_file(exe, proc->name, argv, envp,
 					      GFP_KERNEL, umh_elf_child_init,
 					      NULL, proc);
-	fput(exe);
 	if (info)
 		err = call_usermodehelper_exec(info, UMH_WAIT_EXEC);
 	if (err)
@@ -841,10 +891,17 @@ bool umh_elf_gone(struct umh_elf_proc *proc)
  */
 bool umh_elf_dead(struct umh_elf_proc *proc)
 {
-	if (!proc->pid || !proc->cgrp || !umh_elf_main_exited(proc))
+	struct cgroup *cgrp;
+	struct pid *pid;
+
+	/* Between two instances (umh_elf_reset()), both are NULL. */
+	guard(rcu)();
+	pid = READ_ONCE(proc->pid);
+	cgrp = READ_ONCE(proc->cgrp);
+	if (!pid || !cgrp || !umh_elf_pid_exited(pid))
 		return false;
 	/* A process leaves the cgroup before it is reported as exited. */
-	return !umh_elf_contain_populated(proc);
+	return !cgroup_is_populated(cgrp);
 }
 
 /**
@@ -866,6 +923,9 @@ long umh_elf_stop(struct umh_elf_proc *proc, unsigned long timeout)
 	unsigned long start = jiffies;
 	long killed_after;
 
+	/* Between two instances of a module that restarts: none runs. */
+	if (!proc->cgrp)
+		return -1;
 	if (timeout) {
 		umh_elf_signal(proc, SIGTERM);
 		if (wait_event_killable_timeout(proc->wq, umh_elf_gone(proc),
@@ -898,6 +958,7 @@ void umh_elf_quiesce(struct umh_elf_proc *proc)
 	cancel_work_sync(&proc->work);
 	cancel_delayed_work_sync(&proc->err_report);
 	umh_elf_report_suppressed(proc);
+	umh_elf_watchdog_stop(proc, true);
 }
 
 /**
@@ -922,6 +983,8 @@ void umh_elf_release(struct umh_elf_proc *proc)
 	put_pid(proc->pid);
 	if (proc->task)
 		put_task_struct(proc->task);
+	if (proc->image)
+		fput(proc->image);
 }
 
 /**
@@ -952,15 +1015,21 @@ pid_t umh_elf_pid(struct umh_elf_proc *proc)
  */
 pid_t umh_elf_main_pid(struct umh_elf_proc *proc)
 {
-	if (!proc->pid || umh_elf_main_exited(proc))
+	struct pid *pid;
+
+	guard(rcu)();
+	pid = READ_ONCE(proc->pid);
+	if (!pid || umh_elf_pid_exited(pid))
 		return 0;
-	return pid_nr(proc->pid);
+	return pid_nr(pid);
 }
 
 /**
  * umh_elf_describe_end() - say how the main process of a module ended
  * @proc: a process started by umh_elf_spawn() that has exited
- * @buf: where to write "exit N" or "signal S"
+ * @buf: where to write "exit N", "signal S", "watchdog" if the
+ *	watchdog killed it, or "oom" if the OOM killer did within the
+ *	module's memory_max=
  * @size: size of @buf
  *
  * Context: Process context; takes @proc->lock.
@@ -968,11 +1037,18 @@ pid_t umh_elf_main_pid(struct umh_elf_proc *proc)
  */
 int umh_elf_describe_end(struct umh_elf_proc *proc, char *buf, size_t size)
 {
+	bool watchdog, oom;
 	int status;
 
 	spin_lock(&proc->lock);
 	status = proc->exit_status;
+	watchdog = proc->watchdog_fired;
+	oom = proc->oom_killed;
 	spin_unlock(&proc->lock);
+	if (watchdog)
+		return scnprintf(buf, size, "watchdog");
+	if (oom)
+		return scnprintf(buf, size, "oom");
 	if (umh_elf_term_signal(status))
 		return scnprintf(buf, size, "signal %d",
 				 umh_elf_term_signal(status));

@@ -387,6 +387,41 @@ static ssize_t umh_elf_call_wait(struct umh_elf_chan *chan,
 	return call->result;
 }
 
+/*
+ * Whether a call may go to the channel of @proc now: it runs, or the
+ * loader does not restart it (then a closed channel says -EPIPE).
+ */
+static bool umh_elf_call_ready(struct umh_elf_proc *proc)
+{
+	guard(spinlock)(&proc->lock);
+	if (!proc->restarting)
+		return true;
+	return !proc->gone && (proc->ready ||
+			       (proc->exited && !proc->exit_status));
+}
+
+/*
+ * The channel to send a call on.  While the module is being restarted,
+ * wait for its next instance to run, within *@timeout, which is left
+ * with what remains of it.
+ */
+static struct umh_elf_chan *umh_elf_call_chan(struct umh_elf_proc *proc,
+					      unsigned long *timeout)
+{
+	struct umh_elf_chan *chan;
+	long left;
+
+	left = wait_event_killable_timeout(proc->wq, umh_elf_call_ready(proc),
+					   *timeout);
+	if (left < 0)
+		return ERR_PTR(-EINTR);
+	if (!left)
+		return ERR_PTR(-ETIMEDOUT);
+	*timeout = left;
+	chan = umh_elf_chan_get(proc);
+	return chan ?: ERR_PTR(-EPIPE);
+}
+
 /**
  * umh_elf_chan_call() - send a request on the channel and wait for its answer
  * @proc: a module started by umh_elf_spawn()
@@ -404,6 +439,9 @@ static ssize_t umh_elf_call_wait(struct umh_elf_chan *chan,
  * a fatal signal abandons its request; the module's late answer is then
  * counted and dropped.  Never waits on anything the module holds.  @req
  * and @reply are read and written in place, not copied in between.
+ * While the loader restarts the module, a new call first waits for the
+ * next instance to run, within @timeout; calls in flight when an
+ * instance ends fail with -EPIPE.
  *
  * Context: Process context; sleeps.
  * Return: the length of the reply, or -EPIPE (the module is gone, closed
@@ -416,22 +454,25 @@ ssize_t umh_elf_chan_call(struct umh_elf_proc *proc, const void *req,
 			  unsigned int nr_files, void *reply, size_t reply_size,
 			  unsigned long timeout)
 {
-	struct umh_elf_chan *chan = proc->chan;
+	struct umh_elf_chan *chan;
 	struct umh_elf_call *call;
 	ssize_t ret;
 
 	if (req_len > ELF_MODULE_MSG_MAX || nr_files > ELF_MODULE_FDS_MAX)
 		return -EMSGSIZE;
-	if (!chan)
-		return -EPIPE;
+	chan = umh_elf_call_chan(proc, &timeout);
+	if (IS_ERR(chan))
+		return PTR_ERR(chan);
 	call = umh_elf_call_new(req, req_len, files, nr_files, reply,
 				reply_size);
-	if (!call)
-		return -ENOMEM;
-	ret = -EPIPE;
-	if (umh_elf_call_queue(chan, call))
-		ret = umh_elf_call_wait(chan, call, timeout);
-	umh_elf_call_put(call);
+	ret = -ENOMEM;
+	if (call) {
+		ret = -EPIPE;
+		if (umh_elf_call_queue(chan, call))
+			ret = umh_elf_call_wait(chan, call, timeout);
+		umh_elf_call_put(call);
+	}
+	umh_elf_chan_drop(chan);
 	return ret;
 }
 
@@ -441,27 +482,37 @@ ssize_t umh_elf_chan_call(struct umh_elf_proc *proc, const void *req,
  * @fn: the handler, or NULL to drop events from now on
  * @data: its argument
  *
- * Once this returns with @fn NULL, the old handler no longer runs.
+ * Once this returns with @fn NULL, the old handler no longer runs.  The
+ * handler stays across restarts: each new instance's channel gets it.
  *
  * Context: Process context; sleeps (until a running handler returns).
  * Return: 0, -EBUSY if another handler is set, -EPIPE if the module has
- * no channel.
+ * no channel and is not being restarted.
  */
 int umh_elf_chan_set_handler(struct umh_elf_proc *proc, umh_elf_event_fn fn,
 			     void *data)
 {
-	struct umh_elf_chan *chan = proc->chan;
+	struct umh_elf_chan *chan;
 	int ret = 0;
 
-	if (!chan)
-		return -EPIPE;
-	down_write(&chan->handler_sem);
-	if (fn && chan->handler) {
+	mutex_lock(&proc->handler_lock);
+	chan = umh_elf_chan_get(proc);
+	if (fn && proc->handler) {
 		ret = -EBUSY;
+	} else if (!chan && !READ_ONCE(proc->restarting)) {
+		ret = -EPIPE;
 	} else {
+		proc->handler = fn;
+		proc->handler_data = data;
+	}
+	if (chan && !ret) {
+		down_write(&chan->handler_sem);
 		chan->handler = fn;
 		chan->handler_data = data;
+		up_write(&chan->handler_sem);
 	}
-	up_write(&chan->handler_sem);
+	if (chan)
+		umh_elf_chan_drop(chan);
+	mutex_unlock(&proc->handler_lock);
 	return ret;
 }

@@ -319,8 +319,45 @@ struct file *umh_elf_chan_open(struct umh_elf_proc *proc)
 		return file;
 	}
 	kref_get(&chan->kref);
-	proc->chan = chan;
+	/* The in-kernel user's handler goes on from instance to instance. */
+	mutex_lock(&proc->handler_lock);
+	chan->handler = proc->handler;
+	chan->handler_data = proc->handler_data;
+	WRITE_ONCE(proc->chan, chan);
+	mutex_unlock(&proc->handler_lock);
 	return file;
+}
+
+/**
+ * umh_elf_chan_get() - the channel of the instance that runs
+ * @proc: the module
+ *
+ * Context: Any context; does not sleep.
+ * Return: the channel, with a reference to drop with umh_elf_chan_drop(),
+ * or NULL between two instances or before the first.
+ */
+struct umh_elf_chan *umh_elf_chan_get(struct umh_elf_proc *proc)
+{
+	struct umh_elf_chan *chan;
+
+	/* umh_elf_reset() waits for a grace period before its last put. */
+	guard(rcu)();
+	chan = READ_ONCE(proc->chan);
+	if (chan)
+		kref_get(&chan->kref);
+	return chan;
+}
+
+/**
+ * umh_elf_chan_drop() - drop a reference to a channel
+ * @chan: a channel from umh_elf_chan_get(), or one umh_elf_reset() took
+ *	from its module
+ *
+ * Context: Any context that may take a spinlock.
+ */
+void umh_elf_chan_drop(struct umh_elf_chan *chan)
+{
+	kref_put(&chan->kref, umh_elf_chan_free);
 }
 
 /**
@@ -408,7 +445,7 @@ const char *umh_elf_chan_broken(struct umh_elf_proc *proc)
 void umh_elf_chan_dropped(struct umh_elf_proc *proc, unsigned long *replies,
 			  unsigned long *events)
 {
-	struct umh_elf_chan *chan = proc->chan;
+	struct umh_elf_chan *chan = umh_elf_chan_get(proc);
 
 	*replies = 0;
 	*events = 0;
@@ -418,4 +455,5 @@ void umh_elf_chan_dropped(struct umh_elf_proc *proc, unsigned long *replies,
 	*replies = chan->dropped_replies;
 	*events = chan->dropped_events;
 	spin_unlock(&chan->lock);
+	umh_elf_chan_drop(chan);
 }

@@ -22,7 +22,9 @@
  *
  * The limits of the module (memory_max=, pids_max=, SPEC section 9) are
  * its cgroup's memory.max and pids.max, written before the first process
- * enters it, so they bound all of the module's processes together.  The
+ * enters it, so they bound all of the module's processes together; with
+ * memory.oom.group set, the OOM killer ends all of them at once, and
+ * memory.events tells the module's end apart as "oom".  The
  * memory and pids controllers are turned on for /elf-modules the first
  * time a module has a limit, not at boot: until then a module's cgroup
  * costs no memory cgroup (elf-modules.rst).
@@ -32,9 +34,11 @@
  * for it, and it is named in the log.
  */
 #include <linux/cgroup.h>
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/init.h>
+#include <linux/memcontrol.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
 #include <linux/sched/signal.h>
@@ -90,14 +94,21 @@ static int __init umh_elf_contain_init(void)
 }
 core_initcall(umh_elf_contain_init);
 
-/* Write @val to the cgroup file @path, relative to the hierarchy root. */
+/*
+ * Write @val to the cgroup file @path, relative to the hierarchy root.
+ * Opened with the kernel's credentials: only such a file may write the
+ * limits of a cgroup the kernel owns (cgroup_file_write()), so that
+ * root cannot raise a module's limits through the cgroup file system.
+ */
 static int umh_elf_cgroup_write(const char *path, const char *val)
 {
 	struct file *file;
 	loff_t pos = 0;
 	ssize_t n;
 
-	file = file_open_root_mnt(umh_elf_cgroup_mnt, path, O_WRONLY, 0);
+	scoped_with_kernel_creds()
+		file = file_open_root_mnt(umh_elf_cgroup_mnt, path, O_WRONLY,
+					  0);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	n = kernel_write(file, val, strlen(val), &pos);
@@ -166,6 +177,9 @@ static int umh_elf_contain_limit(struct umh_elf_proc *proc)
 	if (!err && limits->memory_max) {
 		snprintf(val, sizeof(val), "%llu", limits->memory_max);
 		err = umh_elf_contain_set(proc, "memory.max", val);
+		/* An OOM kill ends the module, not one process of it. */
+		if (!err)
+			err = umh_elf_contain_set(proc, "memory.oom.group", "1");
 	}
 	if (!err && limits->pids_max) {
 		snprintf(val, sizeof(val), "%u", limits->pids_max);
@@ -265,6 +279,36 @@ bool umh_elf_contain_populated(struct umh_elf_proc *proc)
 }
 
 /**
+ * umh_elf_contain_oom_killed() - whether the OOM killer ended a module
+ * @proc: a process started by umh_elf_spawn(), with memory_max= (its
+ *	cgroup has a memory controller of its own)
+ *
+ * Its memory.events "oom_kill": a fresh cgroup for each instance starts
+ * at 0.
+ *
+ * Context: Any context.
+ * Return: true if a process of the module was OOM-killed in its cgroup.
+ */
+bool umh_elf_contain_oom_killed(struct umh_elf_proc *proc)
+{
+#ifdef CONFIG_MEMCG
+	struct cgroup_subsys_state *css;
+	bool killed = false;
+
+	if (!proc->limits.memory_max)
+		return false;
+	rcu_read_lock();
+	css = rcu_dereference(proc->cgrp->subsys[memory_cgrp_id]);
+	if (css)
+		killed = atomic_long_read(&mem_cgroup_from_css(css)->memory_events[MEMCG_OOM_KILL]);
+	rcu_read_unlock();
+	return killed;
+#else
+	return false;
+#endif
+}
+
+/**
  * umh_elf_contain_signal() - send a signal to every process of a module
  * @proc: a process started by umh_elf_spawn()
  * @sig: the signal; SIGKILL also reaches processes forked meanwhile
@@ -292,7 +336,7 @@ void umh_elf_contain_signal(struct umh_elf_proc *proc, int sig)
  * @buf: where to write one pid per line, in the initial pid namespace
  * @size: room in @buf; what does not fit is left out
  *
- * Context: Process context.
+ * Context: Process context; does not sleep.
  * Return: the length written.
  */
 ssize_t umh_elf_contain_pids(struct umh_elf_proc *proc, char *buf,
@@ -300,9 +344,15 @@ ssize_t umh_elf_contain_pids(struct umh_elf_proc *proc, char *buf,
 {
 	struct css_task_iter it;
 	struct task_struct *task;
+	struct cgroup *cgrp;
 	size_t len = 0;
 
-	css_task_iter_start(&proc->cgrp->self, CSS_TASK_ITER_PROCS, &it);
+	/* None between two instances (umh_elf_reset()). */
+	guard(rcu)();
+	cgrp = READ_ONCE(proc->cgrp);
+	if (!cgrp)
+		return 0;
+	css_task_iter_start(&cgrp->self, CSS_TASK_ITER_PROCS, &it);
 	while ((task = css_task_iter_next(&it)) && len + 12 < size)
 		len += scnprintf(buf + len, size - len, "%d\n",
 				 task_tgid_nr(task));
@@ -382,19 +432,36 @@ static void umh_elf_grave_visit(struct work_struct *work)
  */
 void umh_elf_contain_release(struct umh_elf_proc *proc)
 {
+	umh_elf_contain_drop(proc->name, proc->cgrp, proc->events);
+}
+
+/**
+ * umh_elf_contain_drop() - remove the cgroup of an instance of a module
+ * @name: the module's name
+ * @cgrp: the cgroup of the instance, or NULL
+ * @events: its cgroup.events file, or NULL
+ *
+ * umh_elf_contain_release() for what umh_elf_reset() took out of a
+ * struct umh_elf_proc.
+ *
+ * Context: Process context; sleeps.
+ */
+void umh_elf_contain_drop(const char *name, struct cgroup *cgrp,
+			  struct file *events)
+{
 	struct umh_elf_grave *grave;
 
-	if (proc->events)
-		fput(proc->events);
-	if (!proc->cgrp)
+	if (events)
+		fput(events);
+	if (!cgrp)
 		return;
-	if (!cgroup_kernel_destroy(proc->cgrp)) {
-		cgroup_put(proc->cgrp);
+	if (!cgroup_kernel_destroy(cgrp)) {
+		cgroup_put(cgrp);
 		return;
 	}
 	grave = kmalloc(sizeof(*grave), GFP_KERNEL | __GFP_NOFAIL);
-	grave->cgrp = proc->cgrp;
-	grave->name = kstrdup_const(proc->name, GFP_KERNEL | __GFP_NOFAIL);
+	grave->cgrp = cgrp;
+	grave->name = kstrdup_const(name, GFP_KERNEL | __GFP_NOFAIL);
 	INIT_DELAYED_WORK(&grave->work, umh_elf_grave_visit);
 	queue_delayed_work(system_unbound_wq, &grave->work,
 			   UMH_ELF_RMDIR_RETRY);

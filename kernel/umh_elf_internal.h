@@ -10,6 +10,9 @@
 
 #include "umh_elf_proc.h"
 
+/* umh_elf.c */
+int umh_elf_spawn_file(struct umh_elf_proc *proc, struct file *exe,
+		       char **argv);
 /* umh_elf.c: the sd_notify parser, fed by the notify file. */
 void umh_elf_notify_bytes(struct umh_elf_proc *proc, const char *buf,
 			  size_t len);
@@ -27,6 +30,13 @@ void umh_elf_chan_detach(struct umh_elf_proc *proc);
 void umh_elf_chan_put(struct umh_elf_proc *proc);
 void umh_elf_chan_end(struct umh_elf_proc *proc);
 const char *umh_elf_chan_broken(struct umh_elf_proc *proc);
+struct umh_elf_chan *umh_elf_chan_get(struct umh_elf_proc *proc);
+void umh_elf_chan_drop(struct umh_elf_chan *chan);
+
+/* umh_elf_watchdog.c */
+void umh_elf_watchdog_init(struct umh_elf_proc *proc);
+void umh_elf_watchdog_pet(struct umh_elf_proc *proc);
+void umh_elf_watchdog_stop(struct umh_elf_proc *proc, bool sync);
 
 /* umh_elf_cred.c */
 int umh_elf_cred_get(struct umh_elf_proc *proc);
@@ -37,11 +47,14 @@ int umh_elf_cred_apply(struct umh_elf_proc *proc, struct cred *new);
 int umh_elf_contain_create(struct umh_elf_proc *proc);
 int umh_elf_contain_enter(struct umh_elf_proc *proc);
 bool umh_elf_contain_populated(struct umh_elf_proc *proc);
+bool umh_elf_contain_oom_killed(struct umh_elf_proc *proc);
 void umh_elf_contain_signal(struct umh_elf_proc *proc, int sig);
 ssize_t umh_elf_contain_pids(struct umh_elf_proc *proc, char *buf,
 			     size_t size);
 void umh_elf_contain_name_stragglers(struct umh_elf_proc *proc);
 void umh_elf_contain_retire(struct umh_elf_proc *proc);
 void umh_elf_contain_release(struct umh_elf_proc *proc);
+void umh_elf_contain_drop(const char *name, struct cgroup *cgrp,
+			  struct file *events);
 
 #endif /* _KERNEL_UMH_ELF_INTERNAL_H */

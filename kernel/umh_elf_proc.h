@@ -9,6 +9,7 @@
 #define _KERNEL_UMH_ELF_PROC_H
 
 #include <linux/capability.h>
+#include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -61,7 +62,17 @@ struct umh_elf_limits {
  * @uid: uid and gid of the process when @limit_caps is set
  * @uid_slot: 1 + the slot of @uid in the range of ELF modules, 0 if none
  * @limits: set by umh_elf_limit_resources(), before umh_elf_spawn()
+ * @keep_image: keep @image for restarts (umh_elf_keep_image())
+ * @image: the sealed image file, kept if @keep_image is set, so that
+ *	umh_elf_respawn() runs the same bytes again
  * @pid: thread group of the main process
+ *
+ * @pid, @task, @err, @chan, @cgrp and @events belong to one instance of
+ * the module: umh_elf_reset() clears them with WRITE_ONCE() and waits
+ * for an RCU grace period before it lets go of them, so that lockless
+ * readers (umh_elf_dead(), umh_elf_main_pid(), umh_elf_pids(), callers
+ * taking the channel) read each under rcu_read_lock() and find it
+ * either NULL or alive.
  * @task: main process, kept to read its exit status after it is reaped
  * @err: kernel end of the pipe on the process's fds 1 and 2 (non-blocking)
  * @ntf: the notify file on the process's fd 3 (kernel/umh_elf_notify.c)
@@ -92,6 +103,23 @@ struct umh_elf_limits {
  * @ratelimit: limits the stderr lines logged
  * @err_suppressed: stderr lines the rate limit dropped, not yet reported
  * @err_report: reports @err_suppressed when the rate limit's interval ends
+ * @restarting: the module is being restarted: a call waits for the next
+ *	instance to run rather than fail (under @lock).  The event work sets
+ *	it when an instance of a module with @keep_image ends; the loader
+ *	clears it with umh_elf_set_restarting() if no next one is coming
+ * @handler_lock: serialises changes of @handler with the making of the
+ *	channel of a new instance
+ * @handler: the event handler of the in-kernel user, which every
+ *	instance's channel gets (under @handler_lock)
+ * @handler_data: its argument (under @handler_lock)
+ * @watchdog_ms: WATCHDOG=1 is due at least this often once the module
+ *	is ready, 0 for no watchdog (umh_elf_set_watchdog(), before the
+ *	spawn)
+ * @watchdog: runs when WATCHDOG=1 is overdue, and again after a grace
+ *	(kernel/umh_elf_watchdog.c)
+ * @watchdog_fired: the watchdog is killing this instance (under @lock)
+ * @oom_killed: the OOM killer ended this instance within its memory_max=
+ *	(under @lock)
  */
 struct umh_elf_proc {
 	const char *name;
@@ -101,6 +129,8 @@ struct umh_elf_proc {
 	unsigned int uid;
 	unsigned int uid_slot;
 	struct umh_elf_limits limits;
+	bool keep_image;
+	struct file *image;
 
 	struct pid *pid;
 	struct task_struct *task;
@@ -131,6 +161,16 @@ struct umh_elf_proc {
 	struct ratelimit_state ratelimit;
 	atomic_t err_suppressed;
 	struct delayed_work err_report;
+
+	bool restarting;
+	struct mutex handler_lock;	/* see @handler_lock above */
+	umh_elf_event_fn handler;
+	void *handler_data;
+
+	unsigned int watchdog_ms;
+	struct delayed_work watchdog;
+	bool watchdog_fired;
+	bool oom_killed;
 };
 
 /*
@@ -150,6 +190,11 @@ void umh_elf_limit_resources(struct umh_elf_proc *proc,
 			     const struct umh_elf_limits *limits);
 int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 		  char **argv);
+void umh_elf_keep_image(struct umh_elf_proc *proc);
+void umh_elf_reset(struct umh_elf_proc *proc);
+int umh_elf_respawn(struct umh_elf_proc *proc, char **argv);
+void umh_elf_set_restarting(struct umh_elf_proc *proc, bool restarting);
+void umh_elf_set_watchdog(struct umh_elf_proc *proc, unsigned int ms);
 int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout,
 			 bool killable);
 int umh_elf_result(struct umh_elf_proc *proc);

@@ -22,6 +22,11 @@
  *   events NAME N TIMEOUT_MS
  *	with an event handler set, a tagged call that makes the module send
  *	N events before its reply: -EBADE if the handler did not see N;
+ *   loop NAME MS TIMEOUT_MS
+ *	round trips through one reference, one after the other, for MS ms
+ *	(across restarts of the module); logs how many succeeded and how
+ *	many failed with -EPIPE; fails with the first other error, or with
+ *	that of the last call;
  *   get NAME
  *	umh_elf_get() then umh_elf_put();
  *   gets NAME THREADS
@@ -55,6 +60,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
@@ -279,6 +285,43 @@ static int test_umh_elf_echo(const char *name, unsigned int threads,
 	return err;
 }
 
+/* Pause after a failed call of "loop", so that it does not spin. */
+#define TEST_UMH_ELF_LOOP_PAUSE_MS	1
+
+static int test_umh_elf_loop(const char *name, unsigned int ms,
+			     unsigned int timeout_ms)
+{
+	struct test_umh_elf_job job = {
+		.calls = 1,
+		.size = 64,
+		.timeout = msecs_to_jiffies(timeout_ms),
+	};
+	unsigned long end = jiffies + msecs_to_jiffies(ms);
+	unsigned int ok = 0, epipe = 0;
+	int err = 0, last = 0;
+
+	job.em = umh_elf_get(name);
+	if (IS_ERR(job.em))
+		return PTR_ERR(job.em);
+	while (time_before(jiffies, end) && !fatal_signal_pending(current)) {
+		last = test_umh_elf_round_trips(&job);
+		job.id++;
+		if (!last) {
+			ok++;
+			continue;
+		}
+		if (last != -EPIPE) {
+			err = last;
+			break;
+		}
+		epipe++;
+		msleep(TEST_UMH_ELF_LOOP_PAUSE_MS);
+	}
+	pr_info("loop %s: %u ok, %u EPIPE, last %d\n", name, ok, epipe, last);
+	umh_elf_put(job.em);
+	return err ?: last;
+}
+
 /* The command prefix of test_module.c: "umh!", tag, argument. */
 #define TEST_UMH_ELF_TAG_LEN	16
 #define TEST_UMH_ELF_TAG_EVENTS	0xfb
@@ -463,6 +506,8 @@ static int test_umh_elf_command(char *cmd)
 		return test_umh_elf_run_threads(test_umh_elf_get_thread, &tmpl,
 						threads);
 	}
+	if (sscanf(cmd, "loop %63s %u %u", name, &size, &timeout_ms) == 3)
+		return test_umh_elf_loop(name, size, timeout_ms);
 	if (sscanf(cmd, "get %63s", name) == 1) {
 		em = umh_elf_get(name);
 		if (IS_ERR(em))

@@ -37,7 +37,7 @@
 #include <linux/workqueue.h>
 #include <trace/events/module.h>
 #include "../umh_elf_proc.h"
-#include "elf_umh_policy.h"
+#include "elf_umh.h"
 #include "internal.h"
 
 #undef MODULE_PARAM_PREFIX
@@ -96,42 +96,9 @@ MODULE_PARM_DESC(elf_stop_timeout_ms,
 #define ELF_UMH_ARGS_MAX	(32 * PAGE_SIZE)
 #define ELF_UMH_ARGV_MAX	4096
 
-/**
- * struct elf_module - a loaded ELF module
- * @mod: its entry in the module list; module_mutex protects @mod.state
- *	as for every module
- * @proc: its processes
- * @reap: takes the module off the list once its processes have ended on
- *	their own; does nothing unless @mod.state is LIVE, since the load
- *	and rmmod paths clean up after themselves
- * @kref: one reference for the module list, one for each holder of the
- *	in-kernel API (umh_elf_get()); the last put frees it
- * @sha256: hash of the executed image
- * @sig_ok: the image carried a valid signature
- * @sysfs: /sys/module/NAME exists
- * @limits: the resource limits in force, set before the module starts
- * @args: the parameter string given at load, which the program's argv
- *	is built from; kept here, not in @mod.args, since the regular
- *	loader's parameter handling never sees an ELF module
- * @handle: what umh_elf_get() returns for it
- */
-struct elf_module {
-	struct module mod;
-	struct umh_elf_proc proc;
-	struct work_struct reap;
-	struct kref kref;
-	u8 sha256[SHA256_DIGEST_SIZE];
-	bool sig_ok;
-	bool sysfs;
-	struct umh_elf_limits limits;
-	char *args;
-	struct umh_elf handle;
-};
-
 /* What the checks read out of an image. */
 struct elfmod_image {
-	const char *memory_max;
-	const char *pids_max;
+	const char *policy[ELFMOD_POLICY_KEYS];
 	const char *name;
 	const char *version;
 	const char *capabilities;
@@ -143,11 +110,6 @@ struct elfmod_image {
 /* The symbol table of every ELF module: empty. */
 static struct mod_kallsyms elfmod_no_kallsyms;
 #endif
-
-static struct elf_module *to_elf_module(struct module *mod)
-{
-	return container_of(mod, struct elf_module, mod);
-}
 
 /**
  * elfmod_is_exec() - whether a module image is an ELF executable
@@ -295,9 +257,12 @@ static int elfmod_parse_modinfo(const char *start, unsigned long size,
 				struct elfmod_image *img)
 {
 	const char *p, *end = start + size;
-	int err = 0;
+	int err = 0, i;
 
 	for (p = start; p < end && !err; p += strlen(p) + 1) {
+		for (i = 0; i < ELFMOD_POLICY_KEYS && !err; i++)
+			err = elfmod_take_tag(p, elfmod_policy_key_name(i),
+					      &img->policy[i], img->name);
 		err = elfmod_take_tag(p, "name", &img->name, img->name);
 		if (!err)
 			err = elfmod_take_tag(p, "version", &img->version,
@@ -305,12 +270,6 @@ static int elfmod_parse_modinfo(const char *start, unsigned long size,
 		if (!err)
 			err = elfmod_take_tag(p, "capabilities",
 					      &img->capabilities, img->name);
-		if (!err)
-			err = elfmod_take_tag(p, "memory_max",
-					      &img->memory_max, img->name);
-		if (!err)
-			err = elfmod_take_tag(p, "pids_max", &img->pids_max,
-					      img->name);
 	}
 	if (err)
 		return err;
@@ -492,6 +451,7 @@ free:
 static void elfmod_free(struct elf_module *em)
 {
 	kfree(em->mod.version);	/* NULL if freed with its sysfs file */
+	kfree(em->argv);
 	kfree(em->args);
 	kfree(em->mod.aliases);
 	kfree(em);
@@ -552,24 +512,6 @@ static ssize_t elf_dropped_events_show(struct module_attribute *mattr,
 	return sysfs_emit(buf, "%lu\n", events);
 }
 
-/* The limits in force: a number, or "max" for none (as cgroup files say). */
-static ssize_t elf_memory_max_show(struct module_attribute *mattr,
-				   struct module_kobject *mk, char *buf)
-{
-	u64 bytes = to_elf_module(mk->mod)->limits.memory_max;
-
-	return bytes ? sysfs_emit(buf, "%llu\n", bytes) :
-		       sysfs_emit(buf, "max\n");
-}
-
-static ssize_t elf_pids_max_show(struct module_attribute *mattr,
-				 struct module_kobject *mk, char *buf)
-{
-	unsigned int pids = to_elf_module(mk->mod)->limits.pids_max;
-
-	return pids ? sysfs_emit(buf, "%u\n", pids) : sysfs_emit(buf, "max\n");
-}
-
 #define ELF_UMH_ATTR(_var, _name, _show)			\
 	struct module_attribute _var = {			\
 		.attr = { .name = _name, .mode = 0444 },	\
@@ -580,10 +522,8 @@ static ELF_UMH_ATTR(elf_attr_dropped_events, "dropped_events",
 		    elf_dropped_events_show);
 static ELF_UMH_ATTR(elf_attr_dropped_replies, "dropped_replies",
 		    elf_dropped_replies_show);
-static ELF_UMH_ATTR(elf_attr_memory_max, "memory_max", elf_memory_max_show);
 static ELF_UMH_ATTR(elf_attr_pid, "pid", elf_pid_show);
 static ELF_UMH_ATTR(elf_attr_pids, "pids", elf_pids_show);
-static ELF_UMH_ATTR(elf_attr_pids_max, "pids_max", elf_pids_max_show);
 static ELF_UMH_ATTR(elf_attr_sha256, "sha256", elf_sha256_show);
 static ELF_UMH_ATTR(elf_attr_signed, "signed", elf_signed_show);
 static ELF_UMH_ATTR(elf_attr_status, "status", elf_status_show);
@@ -591,13 +531,17 @@ static ELF_UMH_ATTR(elf_attr_status, "status", elf_status_show);
 static struct attribute *elfmod_attrs[] = {
 	&elf_attr_dropped_events.attr,
 	&elf_attr_dropped_replies.attr,
+	&elf_attr_last_end.attr,
 	&elf_attr_memory_max.attr,
 	&elf_attr_pid.attr,
 	&elf_attr_pids.attr,
 	&elf_attr_pids_max.attr,
+	&elf_attr_restart.attr,
+	&elf_attr_restarts.attr,
 	&elf_attr_sha256.attr,
 	&elf_attr_signed.attr,
 	&elf_attr_status.attr,
+	&elf_attr_watchdog_ms.attr,
 	NULL,
 };
 
@@ -651,6 +595,8 @@ static void elfmod_destroy(struct elf_module *em)
 		mod_sysfs_teardown(&em->mod);
 	}
 	mod_unlink(&em->mod);
+	/* Callers waiting for a next instance: there is none. */
+	umh_elf_set_restarting(&em->proc, false);
 	kref_put(&em->kref, elfmod_release);
 }
 
@@ -710,20 +656,40 @@ static void elfmod_stop_timed_out(struct elf_module *em)
 	elfmod_log_stop(em, how);
 }
 
-static void elfmod_reap(struct work_struct *work)
+/**
+ * elfmod_end() - take a live module whose processes are gone off the list
+ * @em: the module
+ * @how: how it ended, for the log; NULL to say it from its main process
+ *
+ * Does nothing unless the module is live: the load and rmmod paths clean
+ * up after themselves.
+ *
+ * Context: Process context; sleeps.  From the reap or the restart work.
+ */
+void elfmod_end(struct elf_module *em, const char *how)
 {
-	struct elf_module *em = container_of(work, struct elf_module, reap);
-
 	mutex_lock(&module_mutex);
 	if (em->mod.state != MODULE_STATE_LIVE) {
 		mutex_unlock(&module_mutex);
 		return;
 	}
 	em->mod.state = MODULE_STATE_GOING;
+	em->restarts.pending = false;
 	mutex_unlock(&module_mutex);
 
-	elfmod_log_end(em);
+	if (how)
+		elfmod_log_stop(em, how);
+	else
+		elfmod_log_end(em);
 	elfmod_destroy(em);
+}
+
+static void elfmod_reap(struct work_struct *work)
+{
+	struct elf_module *em = container_of(work, struct elf_module, reap);
+
+	if (!elfmod_restart_schedule(em))
+		elfmod_end(em, NULL);
 }
 
 static void elfmod_ended(struct umh_elf_proc *proc)
@@ -733,16 +699,31 @@ static void elfmod_ended(struct umh_elf_proc *proc)
 	schedule_work(&em->reap);
 }
 
+/**
+ * elfmod_log_start() - log the start of an instance of a module
+ * @em: the module, whose process runs
+ *
+ * Context: Process context.
+ */
+void elfmod_log_start(struct elf_module *em)
+{
+	pr_info("elf-module %s: started pid %d, sha256 %*phN, %s, by %s[%d]\n",
+		em->mod.name, umh_elf_pid(&em->proc), SHA256_DIGEST_SIZE,
+		em->sha256, em->sig_ok ? "signed" : "unsigned",
+		current->comm, task_pid_nr(current));
+}
+
 static int elfmod_start(struct elf_module *em, const struct load_info *info)
 {
-	char **argv;
 	int err;
 
-	argv = elfmod_build_argv(em->mod.name, em->args);
-	if (IS_ERR(argv))
-		return PTR_ERR(argv);
-	err = umh_elf_spawn(&em->proc, info->hdr, info->len, argv);
-	kfree(argv);
+	em->argv = elfmod_build_argv(em->mod.name, em->args);
+	if (IS_ERR(em->argv)) {
+		err = PTR_ERR(em->argv);
+		em->argv = NULL;
+		return err;
+	}
+	err = umh_elf_spawn(&em->proc, info->hdr, info->len, em->argv);
 	if (err) {
 		pr_err("elf-module %s: exec failed: %d\n", em->mod.name, err);
 		return err;
@@ -750,10 +731,7 @@ static int elfmod_start(struct elf_module *em, const struct load_info *info)
 	if (!umh_elf_caps_limited(&em->proc))
 		pr_notice("elf-module %s: no capabilities= limit: full user-mode-helper capability set\n",
 			  em->mod.name);
-	pr_info("elf-module %s: started pid %d, sha256 %*phN, %s, by %s[%d]\n",
-		em->mod.name, umh_elf_pid(&em->proc), SHA256_DIGEST_SIZE,
-		em->sha256, em->sig_ok ? "signed" : "unsigned",
-		current->comm, task_pid_nr(current));
+	elfmod_log_start(em);
 	return 0;
 }
 
@@ -840,7 +818,7 @@ static bool elfmod_name_held_by_dead(const char *name)
 	dead = mod && module_is_elf(mod) &&
 	       (mod->state == MODULE_STATE_LIVE ||
 		mod->state == MODULE_STATE_GOING) &&
-	       umh_elf_dead(&to_elf_module(mod)->proc);
+	       elfmod_gone(mod);
 	mutex_unlock(&module_mutex);
 	return dead;
 }
@@ -873,17 +851,24 @@ static void elfmod_taint(struct elf_module *em, const struct load_info *info)
 #endif
 }
 
-/* The signed limits, as the elf.KEY=VALUE parameters tighten them. */
-static int elfmod_set_limits(struct elf_module *em,
+/* The signed policy, as the elf.KEY=VALUE parameters tighten it. */
+static int elfmod_set_policy(struct elf_module *em,
 			     const struct elfmod_image *img)
 {
+	struct umh_elf_limits limits;
 	int err;
 
-	err = elfmod_policy_parse(em->mod.name, img->memory_max, img->pids_max,
-				  em->args, &em->limits);
-	if (!err)
-		umh_elf_limit_resources(&em->proc, &em->limits);
-	return err;
+	err = elfmod_policy_parse(em->mod.name, img->policy, em->args,
+				  &em->policy);
+	if (err)
+		return err;
+	elfmod_policy_limits(&em->policy, &limits);
+	umh_elf_limit_resources(&em->proc, &limits);
+	umh_elf_set_watchdog(&em->proc, em->policy.val[ELFMOD_WATCHDOG_MS]);
+	/* A restart runs the kernel's own copy again, never the file. */
+	if (em->policy.val[ELFMOD_RESTART] != ELFMOD_RESTART_NO)
+		umh_elf_keep_image(&em->proc);
+	return 0;
 }
 
 static int elfmod_prepare(struct elf_module *em, const struct elfmod_image *img,
@@ -894,6 +879,7 @@ static int elfmod_prepare(struct elf_module *em, const struct elfmod_image *img,
 	em->handle.proc = &em->proc;
 	em->handle.put = elfmod_handle_put;
 	INIT_WORK(&em->reap, elfmod_reap);
+	elfmod_restarts_init(em);
 	kref_init(&em->kref);
 	if (img->capabilities) {
 		kernel_cap_t caps;
@@ -913,7 +899,7 @@ static int elfmod_prepare(struct elf_module *em, const struct elfmod_image *img,
 		return err;
 	}
 	sha256((const u8 *)info->hdr, info->len, em->sha256);
-	return elfmod_set_limits(em, img);
+	return elfmod_set_policy(em, img);
 }
 
 /**
@@ -1002,8 +988,9 @@ free_copy:
  * elfmod_delete() - unload an ELF module (the end of delete_module())
  * @mod: the module, which try_stop_module() has set GOING
  *
- * Stops its processes (SIGTERM, then SIGKILL after the stop timeout),
- * waits until they are gone and frees the module.
+ * Cancels a pending restart (or waits for one under way), stops its
+ * processes (SIGTERM, then SIGKILL after the stop timeout), waits until
+ * they are gone and frees the module.
  *
  * Return: 0.
  */
@@ -1013,6 +1000,8 @@ int elfmod_delete(struct module *mod)
 	char how[48] = "rmmod";
 	long killed;
 
+	/* No restart from now on: rmmod set GOING.  Wait for one running. */
+	elfmod_restart_cancel(em);
 	killed = umh_elf_stop(&em->proc,
 			      msecs_to_jiffies(READ_ONCE(elf_stop_timeout_ms)));
 	if (killed >= 0)
@@ -1037,7 +1026,10 @@ int elfmod_delete(struct module *mod)
  */
 bool elfmod_gone(struct module *mod)
 {
-	return umh_elf_dead(&to_elf_module(mod)->proc);
+	struct elf_module *em = to_elf_module(mod);
+
+	/* Between two instances of a module that restarts, it is not. */
+	return !elfmod_restart_pending(em) && umh_elf_dead(&em->proc);
 }
 
 /* @name as modprobe compares it, or NULL. */
@@ -1075,7 +1067,7 @@ struct umh_elf *elfmod_find_get(const char *name)
 	mutex_lock(&module_mutex);
 	list_for_each_entry(mod, &modules, list) {
 		if (!module_is_elf(mod) || mod->state != MODULE_STATE_LIVE ||
-		    umh_elf_dead(&to_elf_module(mod)->proc) ||
+		    elfmod_gone(mod) ||
 		    !kmod_module_provides(mod, norm))
 			continue;
 		if (try_module_get(mod)) {

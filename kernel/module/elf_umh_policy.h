@@ -21,8 +21,44 @@ static inline bool elfmod_policy_param(const char *param)
 			strlen(ELF_UMH_PARAM_PREFIX));
 }
 
-int elfmod_policy_parse(const char *name, const char *memory_max,
-			const char *pids_max, const char *args,
-			struct umh_elf_limits *limits);
+/* The keys of the policy, in .modinfo and as elf.KEY= parameters. */
+enum elfmod_policy_key {
+	ELFMOD_MEMORY_MAX,
+	ELFMOD_PIDS_MAX,
+	ELFMOD_RESTART,
+	ELFMOD_WATCHDOG_MS,
+	ELFMOD_POLICY_KEYS,
+};
+
+/* The values of restart=, from the tightest (order matters). */
+enum elfmod_restart {
+	ELFMOD_RESTART_NO,
+	ELFMOD_RESTART_ON_FAILURE,
+	ELFMOD_RESTART_ALWAYS,
+};
+
+/**
+ * struct elfmod_policy - the supervision policy of a module
+ * @val: the value in force of each key; 0 is no limit for the limits,
+ *	and "no" for restart
+ * @signed_val: the value the author signed (0 if left out)
+ *
+ * Set at load, before the module starts.  Afterwards only a write to
+ * /sys/module/NAME/elf/{restart,watchdog_ms} changes @val, with
+ * WRITE_ONCE() under elfmod_policy_mutex: lockless readers use
+ * READ_ONCE().
+ */
+struct elfmod_policy {
+	u64 val[ELFMOD_POLICY_KEYS];
+	u64 signed_val[ELFMOD_POLICY_KEYS];
+};
+
+const char *elfmod_policy_key_name(enum elfmod_policy_key key);
+int elfmod_policy_parse(const char *name,
+			const char *const modinfo[ELFMOD_POLICY_KEYS],
+			const char *args, struct elfmod_policy *policy);
+void elfmod_policy_limits(const struct elfmod_policy *policy,
+			  struct umh_elf_limits *limits);
+const char *elfmod_restart_name(u64 restart);
 
 #endif /* _KERNEL_MODULE_ELF_UMH_POLICY_H */

@@ -534,8 +534,11 @@ static void say_stopped(void)
 		snprintf(how, sizeof(how), "signal %d", WTERMSIG(run.status));
 	else
 		snprintf(how, sizeof(how), "exit %d", WEXITSTATUS(run.status));
-	say("elf-module %s: stopped (%s)%s%s", run.img.name, how,
-	    *run.status_text ? ", last status: " : "", run.status_text);
+	if (*run.status_text)
+		say("elf-module %s: stopped (%s), last status \"%s\"",
+		    run.img.name, how, run.status_text);
+	else
+		say("elf-module %s: stopped (%s)", run.img.name, how);
 }
 
 /* rmmod: the channel closes, SIGTERM, SIGKILL after the stop timeout. */
@@ -698,14 +701,20 @@ static int loop(struct pollfd *pfd, struct logbuf lb[2])
 				break;
 		}
 		if (!run.loaded && now_ms() >= run.start + opt.ready_ms) {
-			if (run.ntflen)
-				say("elf-module %s: %s: '%.*s'", run.img.name,
-				    "notify line without newline at the timeout",
-				    (int)run.ntflen, run.ntf);
+			char nonl_buf[sizeof(run.ntf)];
+			int nonl = run.ntflen;
+
+			/* Read before the kill: a last close would end it. */
+			memcpy(nonl_buf, run.ntf, nonl);
 			kill_all(SIGKILL);
 			while (reap())
 				usleep(1000);
-			say("elf-module %s: stopped (timeout)", run.img.name);
+			if (nonl)
+				say("elf-module %s: stopped (timeout; fd 3 holds \"%.*s\" without a newline)",
+				    run.img.name, nonl, nonl_buf);
+			else
+				say("elf-module %s: stopped (timeout)",
+				    run.img.name);
 			say_load(ETIMEDOUT, NULL);
 		}
 		if (run.loaded && in_done && !opt.keep && chan_idle(run.chan))

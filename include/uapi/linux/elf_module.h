@@ -21,9 +21,12 @@
  * READY=1 (the load returns 0), STATUS=text (shown in sysfs), and
  * ERRNO=E, the errno the load fails with if the program then exits with
  * a status other than 0, from 1 to ELF_MODULE_ERRNO_MAX (EEXIST reads
- * as ECHILD).  Other lines are ignored.
+ * as ECHILD).  WATCHDOG=1 tells the kernel the module is alive, at
+ * least every watchdog_ms= milliseconds once it is ready if its
+ * .modinfo sets one.  Other lines are ignored.
  */
 #define ELF_MODULE_NOTIFY_READY		"READY=1"
+#define ELF_MODULE_NOTIFY_WATCHDOG	"WATCHDOG=1"
 #define ELF_MODULE_NOTIFY_STATUS	"STATUS="
 #define ELF_MODULE_NOTIFY_ERRNO		"ERRNO="
 #define ELF_MODULE_ERRNO_MAX		4095

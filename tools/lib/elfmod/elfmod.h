@@ -87,6 +87,19 @@
  */
 #define ELF_MODULE_START(s)		ELF_MODULE_INFO(start, s)
 /*
+ * What the kernel does when the module ends on its own once ready:
+ * ELF_MODULE_RESTART("no") (the default), "on-failure" (unless the main
+ * process exited 0) or "always".  The administrator may only go down
+ * that order (always > on-failure > no).
+ */
+#define ELF_MODULE_RESTART(r)		ELF_MODULE_INFO(restart, r)
+/*
+ * ELF_MODULE_WATCHDOG_MS("5000"): once ready, the module calls
+ * elf_module_watchdog() at least that often, or the kernel kills it
+ * (SIGABRT, then SIGKILL) and its restart= applies.
+ */
+#define ELF_MODULE_WATCHDOG_MS(n)	ELF_MODULE_INFO(watchdog_ms, n)
+/*
  * A parameter's description, shown by modinfo as "parm: NAME:DESC", as
  * MODULE_PARM_DESC() does for a module: ELF_MODULE_PARM(count, "how many").
  */
@@ -187,6 +200,12 @@ static inline int elf_module_ready(void)
 	return elf_module_notify(ELF_MODULE_NOTIFY_READY "\n");
 }
 
+/* WATCHDOG=1: alive, for a module that declares watchdog_ms= (above). */
+static inline int elf_module_watchdog(void)
+{
+	return elf_module_notify(ELF_MODULE_NOTIFY_WATCHDOG "\n");
+}
+
 /*
  * One notify line of @key (e.g. "STATUS=") and @val, in one write, so
  * that the line is never cut by another thread's.
@@ -228,12 +247,6 @@ static inline int elf_module_errno(int err)
 		v /= 10;
 	} while (v);
 	return elf_module_notify_kv(ELF_MODULE_NOTIFY_ERRNO, p);
-}
-
-/* WATCHDOG=1: alive, for a module that declares watchdog_ms=. */
-static inline int elf_module_watchdog(void)
-{
-	return elf_module_notify("WATCHDOG=1\n");
 }
 
 /*

@@ -3,12 +3,18 @@
  * The ELF module the selftests load.  Built statically as NAME.ko with
  * -DMODNAME='"NAME"', -DDEFAULT_MODE='"MODE"', and optionally
  * -DCAPS='"cap_a,cap_b"' (a capabilities= tag), -DMEMORY_MAX='"32M"' and
- * -DPIDS_MAX='"8"' (limits) and -DEVIL (another image of the same name);
+ * -DPIDS_MAX='"8"' (limits), -DRESTART='"on-failure"' (restart=),
+ * -DWATCHDOG_MS='"500"' (watchdog_ms=) and
+ * -DEVIL (another image of the same name);
  * what it does is chosen by its parameters:
  *
  *	mode=oneshot	exit 0 at once (the default)
  *	mode=ready	say READY=1, then wait for a signal
  *	mode=readyexit	say READY=1, then exit 0 a moment later
+ *	mode=readyfail	say READY=1, then exit 3 a moment later (a crash
+ *			loop under restart=)
+ *	mode=watchdog pings=N period_ms=P  say READY=1, then WATCHDOG=1
+ *			every P ms (100 if not given), N times, then wait
  *	mode=never	never say READY=1
  *	mode=readynonl	write READY=1 without a newline, close fd 3, wait
  *	mode=readynonlopen  write READY=1 without a newline, keep fd 3, wait
@@ -103,6 +109,12 @@ ELF_MODULE_MEMORY_MAX(MEMORY_MAX);
 #endif
 #ifdef PIDS_MAX
 ELF_MODULE_PIDS_MAX(PIDS_MAX);
+#endif
+#ifdef RESTART
+ELF_MODULE_RESTART(RESTART);
+#endif
+#ifdef WATCHDOG_MS
+ELF_MODULE_WATCHDOG_MS(WATCHDOG_MS);
 #endif
 #ifdef EVIL
 /* The attacker's image: same name, other bytes. */
@@ -690,6 +702,22 @@ int main(int argc, char **argv)
 		elf_module_ready();
 		usleep(200000);
 		return 0;
+	}
+	if (!strcmp(mode, "watchdog")) {
+		const char *p = arg(argc, argv, "period_ms");
+		int pings = atoi(arg(argc, argv, "pings") ?: "0");
+
+		elf_module_ready();
+		for (i = 0; i < pings; i++) {
+			usleep((p ? atoi(p) : 100) * 1000);
+			elf_module_watchdog();
+		}
+		wait_forever();
+	}
+	if (!strcmp(mode, "readyfail")) {
+		elf_module_ready();
+		usleep(300000);
+		return 3;
 	}
 	if (!strcmp(mode, "never"))
 		wait_forever();

@@ -1435,15 +1435,15 @@ TEST_F_TIMEOUT(contain, limits_fork_past_pids_max_fails, TEST_TIMEOUT)
 }
 
 /*
- * Past memory_max, the module is OOM-killed within its cgroup: it ends
- * with signal 9, and another module (and this test) live on.
+ * Past memory_max, the module is OOM-killed within its cgroup: its end
+ * is reported as "oom", and another module (and this test) live on.
  */
 TEST_F_TIMEOUT(contain, limits_memory_past_max_is_oom_killed, TEST_TIMEOUT)
 {
 	ASSERT_EQ(0, load_ko(MOD2, "mode=ready"));
 	ASSERT_EQ(0, load_ko(LIMITS, "mode=eatmem"));
 	EXPECT_TRUE(kmsg_wait(&self->log,
-			      "elf-module " LIMITS ": stopped (signal 9)"));
+			      "elf-module " LIMITS ": stopped (oom)"));
 	EXPECT_TRUE(kmsg_wait(&self->log, "Memory cgroup out of memory"));
 	EXPECT_TRUE(WAIT_UNTIL(module_gone(LIMITS)));
 	EXPECT_TRUE(module_live(MOD2));
