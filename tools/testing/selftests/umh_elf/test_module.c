@@ -704,8 +704,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(mode, "watchdog")) {
-		const char *p = arg(argc, argv, "period_ms");
-		int pings = atoi(arg(argc, argv, "pings") ?: "0");
+		const char *p = ARG("period_ms");
+		int pings = atoi(ARG("pings") ?: "0");
 
 		elf_module_ready();
 		for (i = 0; i < pings; i++) {
