@@ -96,7 +96,7 @@ ERRNO=EEXIST is ECHILD||\$TEST_KO|errno=17 exit=1|none|-ECHILD|stopped (exit 1)|
 exit(ENOENT) reads as kmod rewrites it||\$TEST_KO|exit=2|none|-ENOENT|could not insert 'umh_elf_test': Unknown symbol in module, or unknown parameter (see dmesg)|notes: kmod 30 rewrites ENOENT
 never ready: ETIMEDOUT|-t 1000|\$TEST_KO|mode=never|none|-ETIMEDOUT|elf-module umh_elf_test: stopped (timeout)|umh_elf_test.c: umh_elf.ready_timeout
 READY=1 without newline counts at close|-t 5000|\$TEST_KO|mode=readynonl|none|0|load: 0 (ready)|umh_elf_test.c: umh_elf.ready_without_newline_counts_at_close
-READY=1 without newline, fd 3 open: timeout|-t 1000|\$TEST_KO|mode=readynonlopen|none|-ETIMEDOUT|stopped (timeout; fd 3 holds "READY=1" without a newline)|umh_elf_test.c: umh_elf.ready_timeout_shows_line_without_newline
+READY=1 without newline, fd 3 open: timeout|-t 1000|\$TEST_KO|mode=readynonlopen|none|-ETIMEDOUT|stopped (timeout; fd 3 holds \"READY=1\" without a newline)|umh_elf_test.c: umh_elf.ready_timeout_shows_line_without_newline
 lines like READY=1 are not it|-t 1500|\$TEST_KO|mode=readybad|none|-ETIMEDOUT|stopped (timeout)|umh_elf_test.c: umh_elf.malformed_ready_lines_ignored
 a ready module lives until rmmod||\$TEST_KO|mode=ready|none|0|elf-module umh_elf_test: stopped (rmmod)|umh_elf_test.c: umh_elf.ready_module_is_live
 SIGKILL after the stop timeout|-s 500|\$TEST_KO|mode=ignoreterm|none|0|stopped (rmmod, killed after 500 ms)|umh_elf_test.c: umh_elf.rmmod_sigkill_after_stop_timeout
@@ -106,7 +106,7 @@ environment, cwd and fds as the kernel's||\$TEST_KO|mode=envcheck|none|0|load: 0
 parameters split as the kernel splits them||\$TEST_KO|mode=args a=1 'b="x y"' c|none|0|umh_elf_test: argv[3]=<b=x y>|umh_elf_test.c: umh_elf.params_reach_argv
 elf.KEY= parameters are the kernel's||\$TEST_KO|mode=args elf.restart=no c|none|0|umh_elf_test: argv[2]=<c>|umh_elf_policy.c: elf. prefix
 stderr is logged as NAME: line||\$TEST_KO|say=hello|none|0|umh_elf_test: hello|umh_elf_test.c: umh_elf.stderr_reaches_kmsg
-STATUS= is kept for the stop line||\$TEST_KO|status=busy exit=5|none|-EIO|stopped (exit 5), last status "busy"|issue 18: last STATUS in the stop line
+STATUS= is kept for the stop line||\$TEST_KO|status=busy exit=5|none|-EIO|stopped (exit 5), last status \"busy\"|issue 18: last STATUS in the stop line
 a compressed image||\$T/opt/umh_elf_test.ko.gz||none|0|load: 0 (ran to completion)|umh_elf_test.c: umh_elf.compressed_module_loads
 a signed image runs the bytes signed||\$T/extra/umh_elf_test.ko||none|0|sha256 \$SHA, signed|umh_elf_test.c: umh_elf.unsigned_load_says_unsigned (sha256)
 PT_INTERP: ENOEXEC||\$W/dynamic.ko||none|-ENOEXEC|rejected: PT_INTERP: not statically linked|umh_elf_test.c: bad_image.pt_interp

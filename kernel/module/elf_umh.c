@@ -263,7 +263,8 @@ static int elfmod_parse_modinfo(const char *start, unsigned long size,
 		for (i = 0; i < ELFMOD_POLICY_KEYS && !err; i++)
 			err = elfmod_take_tag(p, elfmod_policy_key_name(i),
 					      &img->policy[i], img->name);
-		err = elfmod_take_tag(p, "name", &img->name, img->name);
+		if (!err)
+			err = elfmod_take_tag(p, "name", &img->name, img->name);
 		if (!err)
 			err = elfmod_take_tag(p, "version", &img->version,
 					      img->name);
