@@ -518,6 +518,10 @@ static void log_bytes(struct logbuf *lb, const char *buf, ssize_t len)
 	}
 }
 
+/* The kernel's stop line when fd 3 holds a line without its newline. */
+#define STOP_NONL \
+	"elf-module %s: stopped (timeout; fd 3 holds \"%.*s\" without a newline)"
+
 /* The end of the module: the kernel's stop line. */
 static void say_stopped(void)
 {
@@ -710,8 +714,7 @@ static int loop(struct pollfd *pfd, struct logbuf lb[2])
 			while (reap())
 				usleep(1000);
 			if (nonl)
-				say("elf-module %s: stopped (timeout; fd 3 holds \"%.*s\" without a newline)",
-				    run.img.name, nonl, nonl_buf);
+				say(STOP_NONL, run.img.name, nonl, nonl_buf);
 			else
 				say("elf-module %s: stopped (timeout)",
 				    run.img.name);
