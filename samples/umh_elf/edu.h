@@ -33,6 +33,11 @@
  *   hands it the device and asks again.
  * - EDU_OP_DETACH: the glue takes the device back; the module unmaps
  *   the BAR and closes both files, then replies with no payload.
+ * - EDU_OP_TIME, @arg = count (1 to EDU_TIME_MAX): the module computes
+ *   EDU_TIME_N! @arg times back to back, each as EDU_OP_FACT does (start,
+ *   wait for the interrupt, read), and replies struct edu_time_reply with
+ *   the time that took on CLOCK_MONOTONIC: the cost of driving the device
+ *   from user space, with no channel in the loop.
  * Errors come back as the module's error replies (the caller gets
  * -errno): EINVAL for a malformed request, ETIMEDOUT if the device did
  * not interrupt, EIO if the BAR is not an edu device's.
@@ -40,9 +45,12 @@
 #define EDU_OP_ATTACH		1
 #define EDU_OP_FACT		2
 #define EDU_OP_DETACH		3
+#define EDU_OP_TIME		4
 
 #define EDU_FACT_MAX		1000
 #define EDU_IRQ_TIMEOUT_MS	1000	/* the module's wait for the device */
+#define EDU_TIME_MAX		100000
+#define EDU_TIME_N		12	/* 12! = 479001600 fits in 32 bits */
 
 struct edu_request {
 	__u32 op;
@@ -55,6 +63,12 @@ struct edu_attach_reply {
 
 struct edu_fact_reply {
 	__u32 value;	/* n! modulo 2^32, as the device computes it */
+};
+
+struct edu_time_reply {
+	__u64 ns;	/* the whole loop, CLOCK_MONOTONIC */
+	__u32 value;	/* the last n!, EDU_TIME_N! if the device is right */
+	__u32 pad;
 };
 
 #endif /* _SAMPLES_UMH_ELF_EDU_H */

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <elfmod.h>
 
@@ -134,6 +135,35 @@ static int fact(__u32 n, struct edu_fact_reply *r)
 	return 0;
 }
 
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* EDU_TIME_N! @count times back to back, timed; or -errno. */
+static int time_fact(__u32 count, struct edu_time_reply *r)
+{
+	struct edu_fact_reply f;
+	__u64 t0 = now_ns();
+	__u32 i;
+	int err;
+
+	if (!count || count > EDU_TIME_MAX)
+		return -EINVAL;
+	for (i = 0; i < count; i++) {
+		err = fact(EDU_TIME_N, &f);
+		if (err)
+			return err;
+	}
+	r->ns = now_ns() - t0;
+	r->value = f.value;
+	r->pad = 0;
+	return 0;
+}
+
 /* Answer one request; fds are the files it carries (nfds of them). */
 static int serve(const struct elf_module_msg_hdr *msg, int *fds, void *arg)
 {
@@ -141,6 +171,7 @@ static int serve(const struct elf_module_msg_hdr *msg, int *fds, void *arg)
 	union {
 		struct edu_attach_reply attach;
 		struct edu_fact_reply fact;
+		struct edu_time_reply time;
 	} r;
 	size_t rlen = 0;
 	int err = -EINVAL;
@@ -153,6 +184,9 @@ static int serve(const struct elf_module_msg_hdr *msg, int *fds, void *arg)
 	} else if (req->op == EDU_OP_FACT && !msg->nfds) {
 		err = fact(req->arg, &r.fact);
 		rlen = sizeof(r.fact);
+	} else if (req->op == EDU_OP_TIME && !msg->nfds) {
+		err = time_fact(req->arg, &r.time);
+		rlen = sizeof(r.time);
 	} else if (req->op == EDU_OP_DETACH && !msg->nfds) {
 		detach();
 		err = 0;

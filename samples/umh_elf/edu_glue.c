@@ -12,7 +12,10 @@
  * acknowledges the device and signals the eventfd.
  *
  * Users reach the device through /dev/eduN: write n, read back n!
- * (decimal text), which the glue forwards to the module.  The glue holds
+ * (decimal text), which the glue forwards to the module.  "time N"
+ * asks the module to compute 12! N times on the device and reads back
+ * the nanoseconds that took in the module: the cost of the device and
+ * its interrupt as the module sees them, without the channel.  The glue holds
  * a reference to the module only while it talks to it, so the module
  * can be removed whenever no request is in flight; the next request
  * loads it again by the alias and hands it the device again.  The files
@@ -83,13 +86,13 @@ struct edu_glue {
  * struct edu_glue_reader - an open file of /dev/eduN
  * @glue: the device
  * @lock: serialises the requests of this file; protects @text and @pos
- * @text: the last answer, "n!\n", empty if none
+ * @text: the last answer, "n!\n" or "ns\n", empty if none
  * @pos: how much of @text was read
  */
 struct edu_glue_reader {
 	struct edu_glue *glue;
 	struct mutex lock;		/* see @lock above */
-	char text[16];
+	char text[24];
 	size_t pos;
 };
 
@@ -171,13 +174,13 @@ out:
 }
 
 /*
- * Compute @n! on the device through the module.  A module that says it
- * has no device (it was started again since) is handed the device and
- * asked again.
+ * Ask the module @op with @arg; its reply goes to @reply, @size bytes.
+ * A module that says it has no device (it was started again since) is
+ * handed the device and asked again.
  */
-static int edu_glue_fact(struct edu_glue *glue, u32 n, u32 *value)
+static int edu_glue_ask(struct edu_glue *glue, u32 op, u32 arg, void *reply,
+			size_t size)
 {
-	struct edu_fact_reply r;
 	struct umh_elf *em;
 	int ret;
 
@@ -191,18 +194,40 @@ static int edu_glue_fact(struct edu_glue *glue, u32 n, u32 *value)
 		ret = PTR_ERR(em);
 		goto out;
 	}
-	ret = edu_glue_request(glue, em, EDU_OP_FACT, n, &r, sizeof(r));
+	ret = edu_glue_request(glue, em, op, arg, reply, size);
 	if (ret == -ENXIO) {
 		ret = edu_glue_attach(glue, em);
 		if (!ret)
-			ret = edu_glue_request(glue, em, EDU_OP_FACT, n, &r,
-					       sizeof(r));
+			ret = edu_glue_request(glue, em, op, arg, reply, size);
 	}
 	umh_elf_put(em);
-	if (!ret)
-		*value = r.value;
 out:
 	up_read(&glue->users);
+	return ret;
+}
+
+/* Answer a line written to /dev/eduN into @text: "n!\n" or "ns\n". */
+static int edu_glue_answer(struct edu_glue *glue, const char *line,
+			   char *text, size_t size)
+{
+	struct edu_fact_reply f;
+	struct edu_time_reply t;
+	u32 n;
+	int ret;
+
+	if (str_has_prefix(line, "time ")) {
+		if (kstrtou32(line + 5, 10, &n) || !n || n > EDU_TIME_MAX)
+			return -EINVAL;
+		ret = edu_glue_ask(glue, EDU_OP_TIME, n, &t, sizeof(t));
+		if (!ret)
+			scnprintf(text, size, "%llu\n", t.ns);
+		return ret;
+	}
+	if (kstrtou32(line, 10, &n) || n > EDU_FACT_MAX)
+		return -EINVAL;
+	ret = edu_glue_ask(glue, EDU_OP_FACT, n, &f, sizeof(f));
+	if (!ret)
+		scnprintf(text, size, "%u\n", f.value);
 	return ret;
 }
 
@@ -257,18 +282,19 @@ static ssize_t edu_glue_write(struct file *file, const char __user *buf,
 			      size_t count, loff_t *ppos)
 {
 	struct edu_glue_reader *r = file->private_data;
-	u32 n, value;
+	char line[24];
 	int ret;
 
-	if (kstrtou32_from_user(buf, count, 10, &n) || n > EDU_FACT_MAX)
+	if (!count || count >= sizeof(line))
 		return -EINVAL;
+	if (copy_from_user(line, buf, count))
+		return -EFAULT;
+	line[count] = '\0';
 
 	mutex_lock(&r->lock);
 	r->text[0] = '\0';
 	r->pos = 0;
-	ret = edu_glue_fact(r->glue, n, &value);
-	if (!ret)
-		scnprintf(r->text, sizeof(r->text), "%u\n", value);
+	ret = edu_glue_answer(r->glue, line, r->text, sizeof(r->text));
 	mutex_unlock(&r->lock);
 	return ret ? ret : count;
 }

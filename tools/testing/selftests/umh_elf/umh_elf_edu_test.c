@@ -448,10 +448,43 @@ TEST_F_TIMEOUT(edu, concurrent_users, TEST_TIMEOUT)
 	EXPECT_EQ(irqs + (long)(users * calls), dev_num(self->dir, "edu/irqs"));
 }
 
+/*
+ * "time N": the driver computes 12! N times on the device, each with its
+ * interrupt, and says how long that took; the bench's device.irq_loop.
+ */
+TEST_F_TIMEOUT(edu, driver_times_the_device, TEST_TIMEOUT)
+{
+	const unsigned int calls = 50;
+	unsigned long long ns;
+	char buf[32];
+	ssize_t len;
+	long irqs;
+	int fd;
+
+	COLDPLUG();
+	fd = open(DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	irqs = dev_num(self->dir, "edu/irqs");
+	ASSERT_LE(0, irqs);
+	len = snprintf(buf, sizeof(buf), "time %u\n", calls);
+	ASSERT_EQ(len, write(fd, buf, len)) TH_LOG("%s", strerror(errno));
+	len = read(fd, buf, sizeof(buf) - 1);
+	ASSERT_LT(0, len) TH_LOG("%s", strerror(errno));
+	buf[len] = '\0';
+	ns = strtoull(buf, NULL, 10);
+	EXPECT_LT(0ULL, ns) TH_LOG("%s", buf);
+	/* Each of the N went through the device and its interrupt. */
+	EXPECT_EQ(irqs + (long)calls, dev_num(self->dir, "edu/irqs"));
+	close(fd);
+}
+
 /* Bad requests fail with EINVAL and never reach the device. */
 TEST_F_TIMEOUT(edu, bad_requests, TEST_TIMEOUT)
 {
-	static const char * const bad[] = { "abc", "-1", "1001", "4294967296" };
+	static const char * const bad[] = {
+		"abc", "-1", "1001", "4294967296", "time 0", "time 100001",
+		"time", "time x",
+	};
 	char buf[32];
 	long irqs;
 	__u32 v;
