@@ -215,6 +215,22 @@ static struct umh_elf_run *umh_elf_run_alloc(struct umh_elf_builtin *mod)
 }
 
 /*
+ * Take the current run of @mod, whose processes are all gone, off it,
+ * before its reaper has run (under @mod->lock).  Once quiesced, its @ended
+ * callback is not running and will not be called: a reaper it queued
+ * holds its own reference.
+ */
+static void umh_elf_builtin_drop_dead(struct umh_elf_builtin *mod)
+{
+	struct umh_elf_run *run = mod->run;
+
+	mod->run = NULL;
+	umh_elf_quiesce(&run->proc);
+	umh_elf_run_log_end(run, NULL);
+	kref_put(&run->kref, umh_elf_run_release);
+}
+
+/*
  * Wait for the outcome of a start: killable, within the ready timeout of
  * a load.  A starter that gets a fatal signal waits on, unkillably, as
  * long as other callers wait for the start: it goes on for them.
@@ -272,6 +288,9 @@ static int umh_elf_builtin_start(struct umh_elf_builtin *mod)
 		pr_info("elf-module %s: ready\n", mod->name);
 		mutex_lock(&mod->lock);
 		mod->run = run;		/* the list's reference */
+		/* Its reaper may have come already, and found it not listed. */
+		if (umh_elf_dead(&run->proc))
+			umh_elf_builtin_drop_dead(mod);
 		mutex_unlock(&mod->lock);
 		return 0;
 	}
@@ -284,22 +303,6 @@ put:
 	/* A reaper queued before the quiesce holds its own reference. */
 	kref_put(&run->kref, umh_elf_run_release);
 	return ret;
-}
-
-/*
- * Take the current run of @mod, whose processes are all gone, off it,
- * before its reaper has run (under @mod->lock).  Once quiesced, its @ended callback is not
- * running and will not be called: a reaper it queued holds its own
- * reference.
- */
-static void umh_elf_builtin_drop_dead(struct umh_elf_builtin *mod)
-{
-	struct umh_elf_run *run = mod->run;
-
-	mod->run = NULL;
-	umh_elf_quiesce(&run->proc);
-	umh_elf_run_log_end(run, NULL);
-	kref_put(&run->kref, umh_elf_run_release);
 }
 
 /*
