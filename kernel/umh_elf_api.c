@@ -24,9 +24,11 @@
  *
  * Return: the module, to pass to umh_elf_call() and umh_elf_put(), or
  * ERR_PTR(-ENOENT) if there is no such ELF module (or it would not load),
- * or another ERR_PTR() from request_module().
+ * ERR_PTR(-EINTR) on a fatal signal while a built-in one starts, or
+ * another ERR_PTR() from request_module() or from the start.
  *
- * Context: Process context; sleeps, up to the ready timeout of a load.
+ * Context: Process context; sleeps, up to the ready timeout of a load
+ * (module.elf_ready_timeout_ms), for a built-in module's start too.
  */
 struct umh_elf *umh_elf_get(const char *name)
 {
@@ -51,12 +53,14 @@ EXPORT_SYMBOL_GPL(umh_elf_get);
  * umh_elf_find() - get a reference to an ELF module only if it is running
  * @name: as for umh_elf_get()
  *
- * Unlike umh_elf_get(), never loads the module and never waits for a load
- * in progress: for code that has something to tell the module only if it
- * runs, such as a driver's remove path asking it to let a device go.
+ * Unlike umh_elf_get(), never loads or starts the module and never waits
+ * for a load or a start in progress: a module that is not ready yet does
+ * not run, and the call returns ERR_PTR(-ENOENT) at once.  For code that
+ * has something to tell the module only if it runs, such as a driver's
+ * remove path asking it to let a device go.
  *
  * Context: Process context; sleeps (takes module_mutex, or the lock of a
- * built-in module, which its start holds).
+ * built-in module's current run, which no start holds while it waits).
  * Return: the module, to pass to umh_elf_call() and umh_elf_put(), or
  * ERR_PTR(-ENOENT) if no such ELF module is live with processes running.
  */

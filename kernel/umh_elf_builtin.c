@@ -3,8 +3,9 @@
  * ELF modules built into the kernel image (elfmod-y, scripts/Makefile.elfmod):
  * the program and its .modinfo sit in read-only data, listed in the
  * __umh_elf_builtin table, and start on first use: umh_elf_get(),
- * request_module() of the name or an alias (without modprobe), a write of
- * "start" to /sys/module/NAME/elf/state, or at boot for start=boot.
+ * request_module() or request_module_nowait() of the name or an alias
+ * (without modprobe), a write of "start" to /sys/module/NAME/elf/state, or
+ * at boot for start=boot.
  * Nothing is read from a file system, so this works in early boot and in
  * a kernel without CONFIG_MODULES; the image is part of the kernel, so no
  * signature is checked, and its sha256 is logged as for any ELF module.
@@ -13,6 +14,15 @@
  * kernel, with the elf/ group of a loaded ELF module plus "state": it
  * reads "running" or "stopped", and "stop" or "start" written to it stops
  * or starts the module (rmmod does not apply to built-in code).
+ *
+ * Its .modinfo is read as a loaded module's is: capabilities= (parsed by
+ * umh_elf_parse_caps()), memory_max=, pids_max= and watchdog_ms= (by the
+ * parsers of kernel/umh_elf_policy.c) apply to every run, with the same
+ * log lines and the same refusals; a bad value keeps the module from
+ * being listed.  A built-in module has no parameters, so its policy is
+ * the signed one.  restart= other than "no" is not supported built in:
+ * it is logged once at boot and ignored (the next use starts the module
+ * again).
  */
 #include <crypto/sha2.h>
 #include <linux/glob.h>
@@ -31,9 +41,8 @@
 #include "umh_elf_builtin.h"
 #include "umh_elf_proc.h"
 
-/* How long a start waits for READY=1, and a stop for the processes to end. */
-#define UMH_ELF_BUILTIN_READY	(30 * HZ)
-#define UMH_ELF_BUILTIN_STOP	(5 * HZ)
+/* How often a killed starter looks whether others still wait for it. */
+#define UMH_ELF_BUILTIN_POLL	(HZ / 10)
 
 /**
  * struct umh_elf_run - one run of a built-in ELF module
@@ -59,21 +68,36 @@ struct umh_elf_run {
  * @img: its image and .modinfo
  * @name: the name= of its .modinfo
  * @start_boot: its .modinfo says start=boot
- * @caps_none: its .modinfo says capabilities= (none at all)
+ * @limit_caps: its .modinfo has capabilities=: each run gets @caps only
+ * @caps: the capabilities it declared
+ * @limits: its memory_max= and pids_max=, 0 for none
+ * @watchdog_ms: its watchdog_ms=, 0 for none
  * @sha256: hash of the image
  * @kobj: /sys/module/NAME
- * @lock: serialises starting and stopping; protects @run
- * @run: the current run, NULL while it is stopped
+ * @start_lock: serialises starting and stopping; held across the wait
+ *	of a start for READY=1 and of a stop for the processes to end
+ * @starters: callers that want it started: the one starting it and
+ *	those waiting for @start_lock
+ * @lock: protects @run; held briefly, never across a wait for the
+ *	module, so that umh_elf_find() and sysfs do not wait for a start
+ * @run: the current run, NULL while it is stopped or starting
+ * @start_work: starts it for request_module_nowait()
  */
 struct umh_elf_builtin {
 	const struct umh_elf_builtin_image *img;
 	const char *name;
 	bool start_boot;
-	bool caps_none;
+	bool limit_caps;
+	kernel_cap_t caps;
+	struct umh_elf_limits limits;
+	unsigned int watchdog_ms;
 	u8 sha256[SHA256_DIGEST_SIZE];
 	struct kobject kobj;
-	struct mutex lock;	/* see @lock above */
+	struct mutex start_lock;	/* see @start_lock above */
+	atomic_t starters;
+	struct mutex lock;		/* see @lock above */
 	struct umh_elf_run *run;
+	struct work_struct start_work;
 };
 
 static struct umh_elf_builtin *umh_elf_builtins;
@@ -178,11 +202,10 @@ static struct umh_elf_run *umh_elf_run_alloc(struct umh_elf_builtin *mod)
 	if (!run)
 		return NULL;
 	umh_elf_proc_init(&run->proc, mod->name, umh_elf_run_ended);
-	if (mod->caps_none) {
-		kernel_cap_t none = { };
-
-		umh_elf_limit_caps(&run->proc, &none);
-	}
+	if (mod->limit_caps)
+		umh_elf_limit_caps(&run->proc, &mod->caps);
+	umh_elf_limit_resources(&run->proc, &mod->limits);
+	umh_elf_set_watchdog(&run->proc, mod->watchdog_ms);
 	run->h.proc = &run->proc;
 	run->h.put = umh_elf_run_put;
 	kref_init(&run->kref);
@@ -192,9 +215,50 @@ static struct umh_elf_run *umh_elf_run_alloc(struct umh_elf_builtin *mod)
 }
 
 /*
- * Start @mod and wait until it is ready.  Called with @mod->lock held, so
- * concurrent starts of one module start one process: the others wait for
- * the lock and find it running.
+ * Take the current run of @mod, whose processes are all gone, off it,
+ * before its reaper has run (under @mod->lock).  Once quiesced, its @ended
+ * callback is not running and will not be called: a reaper it queued
+ * holds its own reference.
+ */
+static void umh_elf_builtin_drop_dead(struct umh_elf_builtin *mod)
+{
+	struct umh_elf_run *run = mod->run;
+
+	mod->run = NULL;
+	umh_elf_quiesce(&run->proc);
+	umh_elf_run_log_end(run, NULL);
+	kref_put(&run->kref, umh_elf_run_release);
+}
+
+/*
+ * Wait for the outcome of a start: killable, within the ready timeout of
+ * a load.  A starter that gets a fatal signal waits on, unkillably, as
+ * long as other callers wait for the start: it goes on for them.
+ */
+static int umh_elf_builtin_wait(struct umh_elf_builtin *mod,
+				struct umh_elf_run *run)
+{
+	unsigned long timeout = umh_elf_ready_timeout();
+	unsigned long deadline = jiffies + timeout;
+	int ret;
+
+	ret = umh_elf_wait_outcome(&run->proc, timeout, true);
+	while (ret == -EINTR && atomic_read(&mod->starters) > 1) {
+		if (time_after_eq(jiffies, deadline))
+			return -ETIMEDOUT;
+		timeout = min_t(unsigned long, deadline - jiffies,
+				UMH_ELF_BUILTIN_POLL);
+		ret = umh_elf_wait_outcome(&run->proc, timeout, false);
+		if (ret == -ETIMEDOUT)
+			ret = -EINTR;	/* look at the others again */
+	}
+	return ret;
+}
+
+/*
+ * Start @mod and wait until it is ready.  Called with @mod->start_lock
+ * held, so concurrent starts of one module start one process: the others
+ * wait for the lock and find it running.
  */
 static int umh_elf_builtin_start(struct umh_elf_builtin *mod)
 {
@@ -219,10 +283,15 @@ static int umh_elf_builtin_start(struct umh_elf_builtin *mod)
 		mod->name, umh_elf_pid(&run->proc), SHA256_DIGEST_SIZE,
 		mod->sha256, current->comm, task_pid_nr(current));
 
-	ret = umh_elf_wait_outcome(&run->proc, UMH_ELF_BUILTIN_READY, false);
+	ret = umh_elf_builtin_wait(mod, run);
 	if (ret == UMH_ELF_RUNNING && !umh_elf_dead(&run->proc)) {
 		pr_info("elf-module %s: ready\n", mod->name);
+		mutex_lock(&mod->lock);
 		mod->run = run;		/* the list's reference */
+		/* Its reaper may have come already, and found it not listed. */
+		if (umh_elf_dead(&run->proc))
+			umh_elf_builtin_drop_dead(mod);
+		mutex_unlock(&mod->lock);
 		return 0;
 	}
 	umh_elf_stop(&run->proc, 0);
@@ -237,25 +306,10 @@ put:
 }
 
 /*
- * Take the current run of @mod, whose processes are all gone, off it,
- * before its reaper has run.  Once quiesced, its @ended callback is not
- * running and will not be called: a reaper it queued holds its own
- * reference.
- */
-static void umh_elf_builtin_drop_dead(struct umh_elf_builtin *mod)
-{
-	struct umh_elf_run *run = mod->run;
-
-	mod->run = NULL;
-	umh_elf_quiesce(&run->proc);
-	umh_elf_run_log_end(run, NULL);
-	kref_put(&run->kref, umh_elf_run_release);
-}
-
-/*
  * The current run of @mod, started if needed, with a reference for the
  * in-kernel API; or an ERR_PTR(), also when the module ran to completion
- * (a one-shot job: -ENOENT, as for a loaded one).
+ * (a one-shot job: -ENOENT, as for a loaded one).  Without @start, never
+ * waits for a start in progress: the module does not run yet (-ENOENT).
  */
 static struct umh_elf *umh_elf_builtin_use(struct umh_elf_builtin *mod,
 					   bool start)
@@ -263,12 +317,22 @@ static struct umh_elf *umh_elf_builtin_use(struct umh_elf_builtin *mod,
 	struct umh_elf_run *run;
 	int ret = 0;
 
-	if (mutex_lock_killable(&mod->lock))
-		return ERR_PTR(-EINTR);
+	if (start) {
+		atomic_inc(&mod->starters);
+		ret = mutex_lock_killable(&mod->start_lock);
+		if (ret) {
+			atomic_dec(&mod->starters);
+			return ERR_PTR(ret);
+		}
+	}
+	mutex_lock(&mod->lock);
 	if (mod->run && umh_elf_dead(&mod->run->proc))
 		umh_elf_builtin_drop_dead(mod);
-	if (!mod->run && start)
+	if (!mod->run && start) {
+		mutex_unlock(&mod->lock);
 		ret = umh_elf_builtin_start(mod);
+		mutex_lock(&mod->lock);
+	}
 	run = mod->run;
 	if (!ret && !run)
 		ret = -ENOENT;
@@ -277,6 +341,10 @@ static struct umh_elf *umh_elf_builtin_use(struct umh_elf_builtin *mod,
 		atomic_inc(&run->users);
 	}
 	mutex_unlock(&mod->lock);
+	if (start) {
+		mutex_unlock(&mod->start_lock);
+		atomic_dec(&mod->starters);
+	}
 	return ret ? ERR_PTR(ret) : &run->h;
 }
 
@@ -285,7 +353,11 @@ static struct umh_elf *umh_elf_builtin_use(struct umh_elf_builtin *mod,
  * @name: its name, or a name that one of its aliases matches
  * @start: start the module if it does not run, and wait until it is ready
  *
- * Context: Process context; sleeps, up to the ready timeout if @start.
+ * Without @start (umh_elf_find()), a module whose start is in progress
+ * does not run yet: ERR_PTR(-ENOENT) at once, never a wait for the start.
+ *
+ * Context: Process context; sleeps, up to the ready timeout if @start
+ * (killable: ERR_PTR(-EINTR) on a fatal signal).
  * Return: the handle; NULL if no built-in ELF module has that name or
  * alias; ERR_PTR(-ENOENT) if it does not run (and !@start, or it ran to
  * completion); another ERR_PTR() if it would not start.
@@ -320,6 +392,37 @@ int umh_elf_builtin_request(const char *name)
 	return 0;
 }
 
+static void umh_elf_builtin_start_work(struct work_struct *work)
+{
+	struct umh_elf_builtin *mod = container_of(work, struct umh_elf_builtin,
+						   start_work);
+	struct umh_elf *h = umh_elf_builtin_use(mod, true);
+
+	if (!IS_ERR(h))
+		h->put(h);
+}
+
+/**
+ * umh_elf_builtin_request_nowait() - request_module_nowait() of a built-in
+ * @name: the name requested
+ *
+ * Starts the built-in ELF module of that name or alias from a work item,
+ * without modprobe, and returns without waiting for it.
+ *
+ * Context: Any context that may queue work.
+ * Return: -ENOENT if no built-in ELF module has that name or alias
+ * (modprobe's turn); otherwise 0.
+ */
+int umh_elf_builtin_request_nowait(const char *name)
+{
+	struct umh_elf_builtin *mod = umh_elf_builtin_find(name);
+
+	if (!mod)
+		return -ENOENT;
+	queue_work(system_unbound_wq, &mod->start_work);
+	return 0;
+}
+
 /**
  * umh_elf_builtin_name() - whether a name is that of a built-in ELF module
  * @name: a module name
@@ -339,22 +442,24 @@ static int umh_elf_builtin_stop(struct umh_elf_builtin *mod)
 {
 	struct umh_elf_run *run;
 
-	if (mutex_lock_killable(&mod->lock))
+	if (mutex_lock_killable(&mod->start_lock))
 		return -EINTR;
+	mutex_lock(&mod->lock);
 	run = mod->run;
 	if (run && atomic_read(&run->users)) {
 		mutex_unlock(&mod->lock);
+		mutex_unlock(&mod->start_lock);
 		return -EBUSY;
 	}
 	mod->run = NULL;
+	mutex_unlock(&mod->lock);
 	if (run) {
-		umh_elf_stop(&run->proc, UMH_ELF_BUILTIN_STOP);
+		umh_elf_stop(&run->proc, umh_elf_stop_timeout());
 		umh_elf_quiesce(&run->proc);
 		umh_elf_run_log_end(run, "sysfs");
-	}
-	mutex_unlock(&mod->lock);
-	if (run)
 		kref_put(&run->kref, umh_elf_run_release);
+	}
+	mutex_unlock(&mod->start_lock);
 	return 0;
 }
 
@@ -433,6 +538,30 @@ static ssize_t signed_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "0\n");
 }
 
+/* The limits in force: a number, or "max" for none (as cgroup files say). */
+static ssize_t memory_max_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	u64 v = to_builtin(kobj)->limits.memory_max;
+
+	return v ? sysfs_emit(buf, "%llu\n", v) : sysfs_emit(buf, "max\n");
+}
+
+static ssize_t pids_max_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	unsigned int v = to_builtin(kobj)->limits.pids_max;
+
+	return v ? sysfs_emit(buf, "%u\n", v) : sysfs_emit(buf, "max\n");
+}
+
+/* The watchdog in force, in ms; 0 for none. */
+static ssize_t watchdog_ms_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_builtin(kobj)->watchdog_ms);
+}
+
 static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
@@ -466,7 +595,10 @@ static ssize_t state_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return ret ?: count;
 }
 
+static struct kobj_attribute umh_elf_attr_memory_max = __ATTR_RO(memory_max);
 static struct kobj_attribute umh_elf_attr_pid = __ATTR_RO(pid);
+static struct kobj_attribute umh_elf_attr_pids_max = __ATTR_RO(pids_max);
+static struct kobj_attribute umh_elf_attr_watchdog_ms = __ATTR_RO(watchdog_ms);
 static struct kobj_attribute umh_elf_attr_pids = __ATTR_RO(pids);
 static struct kobj_attribute umh_elf_attr_sha256 = __ATTR_RO(sha256);
 static struct kobj_attribute umh_elf_attr_state = __ATTR_RW_MODE(state, 0600);
@@ -478,12 +610,15 @@ static struct kobj_attribute umh_elf_attr_signed = {
 };
 
 static struct attribute *umh_elf_builtin_attrs[] = {
+	&umh_elf_attr_memory_max.attr,
 	&umh_elf_attr_pid.attr,
 	&umh_elf_attr_pids.attr,
+	&umh_elf_attr_pids_max.attr,
 	&umh_elf_attr_sha256.attr,
 	&umh_elf_attr_signed.attr,
 	&umh_elf_attr_state.attr,
 	&umh_elf_attr_status.attr,
+	&umh_elf_attr_watchdog_ms.attr,
 	NULL,
 };
 
@@ -508,11 +643,62 @@ static const struct kobj_type umh_elf_builtin_ktype = {
 	.default_groups = umh_elf_builtin_groups,
 };
 
+/* A policy value of its .modinfo, if there: parsed as for a loaded one. */
+static int __init umh_elf_builtin_policy(struct umh_elf_builtin *mod,
+					 const char *key,
+					 int (*parse)(const char *s, u64 *val),
+					 u64 *val)
+{
+	const char *s = umh_elf_modinfo(mod->img, key, NULL);
+
+	*val = 0;
+	if (s && parse(s, val)) {
+		pr_err("elf-module %s: rejected: bad %s= in .modinfo: '%s'\n",
+		       mod->name, key, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The credentials and the supervision policy its .modinfo declares, as
+ * for a loaded module; restart= other than "no" is logged and ignored.
+ */
+static int __init umh_elf_builtin_declared(struct umh_elf_builtin *mod)
+{
+	const char *caps = umh_elf_modinfo(mod->img, "capabilities", NULL);
+	const char *restart = umh_elf_modinfo(mod->img, "restart", NULL);
+	u64 mem, pids, wd;
+	int err;
+
+	if (caps) {
+		err = umh_elf_parse_caps(mod->name, caps, &mod->caps);
+		if (err)
+			return err;
+		mod->limit_caps = true;
+	}
+	err = umh_elf_builtin_policy(mod, "memory_max", umh_elf_parse_bytes,
+				     &mem) ?:
+	      umh_elf_builtin_policy(mod, "pids_max", umh_elf_parse_pids,
+				     &pids) ?:
+	      umh_elf_builtin_policy(mod, "watchdog_ms",
+				     umh_elf_parse_watchdog, &wd);
+	if (err)
+		return err;
+	mod->limits.memory_max = mem;
+	mod->limits.pids_max = pids;
+	mod->watchdog_ms = wd;
+	if (restart && strcmp(restart, "no"))
+		pr_notice("elf-module %s: restart=%s ignored built in: the next use starts it again\n",
+			  mod->name, restart);
+	return 0;
+}
+
 static int __init umh_elf_builtin_init_one(struct umh_elf_builtin *mod,
 					   const struct umh_elf_builtin_image *img)
 {
-	const char *caps;
 	const char *start;
+	int err;
 
 	mod->img = img;
 	mod->name = umh_elf_modinfo(img, "name", NULL);
@@ -525,16 +711,15 @@ static int __init umh_elf_builtin_init_one(struct umh_elf_builtin *mod,
 		return -EINVAL;
 	}
 	mod->start_boot = start && !strcmp(start, "boot");
-	caps = umh_elf_modinfo(img, "capabilities", NULL);
-	if (caps && *caps) {
-		pr_err("elf-module %s: rejected: a capabilities= list is not supported built in\n",
-		       mod->name);
-		return -EINVAL;
-	}
-	mod->caps_none = !!caps;
+	err = umh_elf_builtin_declared(mod);
+	if (err)
+		return err;
 	sha256((const u8 *)img->image, img->image_end - img->image,
 	       mod->sha256);
+	mutex_init(&mod->start_lock);
+	atomic_set(&mod->starters, 0);
 	mutex_init(&mod->lock);
+	INIT_WORK(&mod->start_work, umh_elf_builtin_start_work);
 	mod->kobj.kset = module_kset;
 	return kobject_init_and_add(&mod->kobj, &umh_elf_builtin_ktype, NULL,
 				    "%s", mod->name);
@@ -549,7 +734,7 @@ static void umh_elf_builtin_boot(struct work_struct *work)
 	struct umh_elf_builtin *mod;
 	struct umh_elf *h;
 
-	if (!usermodehelper_read_lock_wait(UMH_ELF_BUILTIN_READY)) {
+	if (!usermodehelper_read_lock_wait(umh_elf_ready_timeout())) {
 		pr_err("elf-module: user-mode helpers disabled: no start=boot\n");
 		return;
 	}

@@ -16,6 +16,9 @@
  *
  * A module without capabilities= keeps the full user-mode-helper set as
  * root, as user-mode helpers always had.
+ *
+ * The list itself is parsed here too, for loaded and built-in modules
+ * alike (umh_elf_parse_caps()).
  */
 #include <linux/cred.h>
 #include <linux/idr.h>
@@ -23,6 +26,7 @@
 #include <linux/sched.h>
 #include <linux/sched/user.h>
 #include <linux/securebits.h>
+#include <linux/string.h>
 #include <linux/uidgid.h>
 #include "umh_elf_internal.h"
 
@@ -141,4 +145,83 @@ int umh_elf_cred_apply(struct umh_elf_proc *proc, struct cred *new)
 			  SECBIT_KEEP_CAPS_LOCKED;
 	task_set_no_new_privs(current);
 	return set_cred_ucounts(new);
+}
+
+struct umh_elf_cap_name {
+	int cap;
+	const char *name;
+};
+
+#define UMH_ELF_CAP(c)	{ CAP_##c, #c }
+static const struct umh_elf_cap_name umh_elf_caps[] = {
+	UMH_ELF_CAP(CHOWN), UMH_ELF_CAP(DAC_OVERRIDE),
+	UMH_ELF_CAP(DAC_READ_SEARCH), UMH_ELF_CAP(FOWNER),
+	UMH_ELF_CAP(FSETID), UMH_ELF_CAP(KILL), UMH_ELF_CAP(SETGID),
+	UMH_ELF_CAP(SETUID), UMH_ELF_CAP(SETPCAP),
+	UMH_ELF_CAP(LINUX_IMMUTABLE), UMH_ELF_CAP(NET_BIND_SERVICE),
+	UMH_ELF_CAP(NET_BROADCAST), UMH_ELF_CAP(NET_ADMIN),
+	UMH_ELF_CAP(NET_RAW), UMH_ELF_CAP(IPC_LOCK), UMH_ELF_CAP(IPC_OWNER),
+	UMH_ELF_CAP(SYS_MODULE), UMH_ELF_CAP(SYS_RAWIO),
+	UMH_ELF_CAP(SYS_CHROOT), UMH_ELF_CAP(SYS_PTRACE),
+	UMH_ELF_CAP(SYS_PACCT), UMH_ELF_CAP(SYS_ADMIN), UMH_ELF_CAP(SYS_BOOT),
+	UMH_ELF_CAP(SYS_NICE), UMH_ELF_CAP(SYS_RESOURCE),
+	UMH_ELF_CAP(SYS_TIME), UMH_ELF_CAP(SYS_TTY_CONFIG),
+	UMH_ELF_CAP(MKNOD), UMH_ELF_CAP(LEASE), UMH_ELF_CAP(AUDIT_WRITE),
+	UMH_ELF_CAP(AUDIT_CONTROL), UMH_ELF_CAP(SETFCAP),
+	UMH_ELF_CAP(MAC_OVERRIDE), UMH_ELF_CAP(MAC_ADMIN),
+	UMH_ELF_CAP(SYSLOG), UMH_ELF_CAP(WAKE_ALARM),
+	UMH_ELF_CAP(BLOCK_SUSPEND), UMH_ELF_CAP(AUDIT_READ),
+	UMH_ELF_CAP(PERFMON), UMH_ELF_CAP(BPF),
+	UMH_ELF_CAP(CHECKPOINT_RESTORE),
+};
+
+static_assert(ARRAY_SIZE(umh_elf_caps) == CAP_LAST_CAP + 1);
+
+/* A capability by its name, with or without "cap_", in any case. */
+static int umh_elf_cap_by_name(const char *name, size_t len)
+{
+	const struct umh_elf_cap_name *c;
+
+	if (len > 4 && !strncasecmp(name, "cap_", 4)) {
+		name += 4;
+		len -= 4;
+	}
+	for (c = umh_elf_caps; c < umh_elf_caps + ARRAY_SIZE(umh_elf_caps); c++)
+		if (strlen(c->name) == len && !strncasecmp(c->name, name, len))
+			return c->cap;
+	return -EINVAL;
+}
+
+/**
+ * umh_elf_parse_caps() - the capabilities= list of a module's .modinfo
+ * @modname: the module's name, for the log
+ * @list: the value of capabilities=: names separated by commas, with or
+ *	without "cap_", in any case; empty for no capability at all
+ * @caps: where to store the set
+ *
+ * Loaded (kernel/module/elf_umh.c) and built-in (kernel/umh_elf_builtin.c)
+ * modules alike; pass the result to umh_elf_limit_caps().
+ *
+ * Context: Any context.
+ * Return: 0, or -EINVAL for a name that is no capability (logged).
+ */
+int umh_elf_parse_caps(const char *modname, const char *list,
+		       kernel_cap_t *caps)
+{
+	const char *p = list;
+	size_t len;
+	int cap;
+
+	*caps = CAP_EMPTY_SET;
+	for (; *p; p += len + (p[len] == ',')) {
+		len = strcspn(p, ",");
+		cap = umh_elf_cap_by_name(p, len);
+		if (cap < 0) {
+			pr_err("elf-module %s: rejected: unknown capability '%.*s'\n",
+			       modname, (int)len, p);
+			return -EINVAL;
+		}
+		cap_raise(*caps, cap);
+	}
+	return 0;
 }

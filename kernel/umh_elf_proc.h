@@ -182,6 +182,20 @@ struct umh_elf_proc {
 #define UMH_ELF_RUNNING	1
 #define UMH_ELF_DONE	0
 
+/* Bounds of watchdog_ms= (elf-modules.rst). */
+#define UMH_ELF_WATCHDOG_MIN_MS	10
+#define UMH_ELF_WATCHDOG_MAX_MS	(60 * 60 * 1000)
+
+/* umh_elf_policy.c: the values of the policy, and the timeouts. */
+int umh_elf_parse_bytes(const char *s, u64 *val);
+int umh_elf_parse_pids(const char *s, u64 *val);
+int umh_elf_parse_watchdog(const char *s, u64 *val);
+unsigned long umh_elf_ready_timeout(void);
+unsigned long umh_elf_stop_timeout(void);
+/* umh_elf_cred.c: the capabilities= list. */
+int umh_elf_parse_caps(const char *modname, const char *list,
+		       kernel_cap_t *caps);
+
 void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 		       void (*ended)(struct umh_elf_proc *proc));
 void umh_elf_limit_caps(struct umh_elf_proc *proc, const kernel_cap_t *caps);
@@ -246,6 +260,7 @@ static inline struct umh_elf *elfmod_find_get(const char *name)
 /* kernel/umh_elf_builtin.c: ELF modules built into the kernel image. */
 struct umh_elf *umh_elf_builtin_get(const char *name, bool start);
 int umh_elf_builtin_request(const char *name);
+int umh_elf_builtin_request_nowait(const char *name);
 bool umh_elf_builtin_name(const char *name);
 
 #endif /* _KERNEL_UMH_ELF_PROC_H */

@@ -29,6 +29,8 @@
  *	that of the last call;
  *   get NAME
  *	umh_elf_get() then umh_elf_put();
+ *   find NAME
+ *	umh_elf_find() then umh_elf_put(): its error if it does not run;
  *   gets NAME THREADS
  *	THREADS kernel threads call umh_elf_get(NAME) at once, then put it;
  *	each must succeed;
@@ -37,6 +39,8 @@
  *   request NAME THREADS
  *	THREADS kernel threads call request_module(NAME) at once; each must
  *	return 0 (a positive modprobe status counts as -ENOENT);
+ *   nowait NAME
+ *	request_module_nowait(NAME): its return value;
  *   expect NAME THREADS RESULT
  *	THREADS kernel threads call request_module(NAME) at once; each must
  *	return RESULT (0, a -errno, or the wait status of modprobe), or the
@@ -515,6 +519,15 @@ static int test_umh_elf_command(char *cmd)
 		umh_elf_put(em);
 		return 0;
 	}
+	if (sscanf(cmd, "find %63s", name) == 1) {
+		em = umh_elf_find(name);
+		if (IS_ERR(em))
+			return PTR_ERR(em);
+		umh_elf_put(em);
+		return 0;
+	}
+	if (sscanf(cmd, "nowait %63s", name) == 1)
+		return request_module_nowait("%s", name);
 	if (sscanf(cmd, "hold %63s", name) == 1)
 		return test_umh_elf_hold(name);
 	if (!strcmp(cmd, "release"))

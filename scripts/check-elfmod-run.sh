@@ -149,4 +149,22 @@ if [ "$rc" = 22 ] && grep -q 'refused (EINVAL)' "$W/out.$n"; then
 else
 	echo "not ok $n - ready timeout out of bounds: exit $rc"
 fi
+# Kbuild, not the runner: the kernel's make clean removes what elfmod-y
+# generates next to the objects (NAME.elfmod-y.S, NAME.ko.modinfo), as it
+# does for elfmod-m.  On an empty build folder of its own, so that
+# nothing built is lost.
+n=$((n + 1))
+C=$(mktemp -d /tmp/elfmod-clean-check.XXXXXX)
+mkdir -p "$C/samples/umh_elf"
+for f in a.elfmod-y.S a.ko.modinfo a.elfmod.c a.ko; do
+	: > "$C/samples/umh_elf/$f"
+done
+make -s -C "$SRC" O="$C" clean > "$W/out.$n" 2>&1 || true
+left=$(cd "$C/samples/umh_elf" && ls)
+rm -rf "$C"
+if [ -z "$left" ]; then
+	echo "ok $n - kbuild: make clean removes the generated files of elfmod-y and elfmod-m"
+else
+	echo "not ok $n - kbuild: make clean left" $left
+fi
 echo "1..$n"

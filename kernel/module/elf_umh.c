@@ -40,55 +40,6 @@
 #include "elf_umh.h"
 #include "internal.h"
 
-#undef MODULE_PARAM_PREFIX
-#define MODULE_PARAM_PREFIX "module."
-
-/*
- * The two timeouts, in ms, and their bounds (elf-modules.rst): a load
- * that could not succeed, or one that could park a module forever, is
- * refused with -EINVAL.
- */
-#define ELF_UMH_READY_MIN_MS	100
-#define ELF_UMH_READY_MAX_MS	(10 * 60 * 1000)
-#define ELF_UMH_STOP_MIN_MS	100
-#define ELF_UMH_STOP_MAX_MS	(60 * 1000)
-
-static int elfmod_set_ready_timeout(const char *val,
-				    const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, ELF_UMH_READY_MIN_MS,
-				     ELF_UMH_READY_MAX_MS);
-}
-
-static int elfmod_set_stop_timeout(const char *val,
-				   const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, ELF_UMH_STOP_MIN_MS,
-				     ELF_UMH_STOP_MAX_MS);
-}
-
-static const struct kernel_param_ops elfmod_ready_timeout_ops = {
-	.set = elfmod_set_ready_timeout,
-	.get = param_get_uint,
-};
-
-static const struct kernel_param_ops elfmod_stop_timeout_ops = {
-	.set = elfmod_set_stop_timeout,
-	.get = param_get_uint,
-};
-
-static unsigned int elf_ready_timeout_ms = 30000;
-module_param_cb(elf_ready_timeout_ms, &elfmod_ready_timeout_ops,
-		&elf_ready_timeout_ms, 0644);
-MODULE_PARM_DESC(elf_ready_timeout_ms,
-		 "How long an ELF module gets to become ready, in ms (100 to 600000)");
-
-static unsigned int elf_stop_timeout_ms = 5000;
-module_param_cb(elf_stop_timeout_ms, &elfmod_stop_timeout_ops,
-		&elf_stop_timeout_ms, 0644);
-MODULE_PARM_DESC(elf_stop_timeout_ms,
-		 "How long an ELF module gets to exit after SIGTERM, in ms (100 to 60000)");
-
 /* How often a killed loader looks whether others still share its load. */
 #define ELF_UMH_SHARED_POLL	(HZ / 10)
 
@@ -301,73 +252,6 @@ static int elfmod_check_image(const struct load_info *info,
 		img->modinfo_size = size;
 	}
 	return err;
-}
-
-struct elfmod_cap_name {
-	int cap;
-	const char *name;
-};
-
-#define ELF_UMH_CAP(c)	{ CAP_##c, #c }
-static const struct elfmod_cap_name elfmod_caps[] = {
-	ELF_UMH_CAP(CHOWN), ELF_UMH_CAP(DAC_OVERRIDE),
-	ELF_UMH_CAP(DAC_READ_SEARCH), ELF_UMH_CAP(FOWNER),
-	ELF_UMH_CAP(FSETID), ELF_UMH_CAP(KILL), ELF_UMH_CAP(SETGID),
-	ELF_UMH_CAP(SETUID), ELF_UMH_CAP(SETPCAP),
-	ELF_UMH_CAP(LINUX_IMMUTABLE), ELF_UMH_CAP(NET_BIND_SERVICE),
-	ELF_UMH_CAP(NET_BROADCAST), ELF_UMH_CAP(NET_ADMIN),
-	ELF_UMH_CAP(NET_RAW), ELF_UMH_CAP(IPC_LOCK), ELF_UMH_CAP(IPC_OWNER),
-	ELF_UMH_CAP(SYS_MODULE), ELF_UMH_CAP(SYS_RAWIO),
-	ELF_UMH_CAP(SYS_CHROOT), ELF_UMH_CAP(SYS_PTRACE),
-	ELF_UMH_CAP(SYS_PACCT), ELF_UMH_CAP(SYS_ADMIN), ELF_UMH_CAP(SYS_BOOT),
-	ELF_UMH_CAP(SYS_NICE), ELF_UMH_CAP(SYS_RESOURCE),
-	ELF_UMH_CAP(SYS_TIME), ELF_UMH_CAP(SYS_TTY_CONFIG),
-	ELF_UMH_CAP(MKNOD), ELF_UMH_CAP(LEASE), ELF_UMH_CAP(AUDIT_WRITE),
-	ELF_UMH_CAP(AUDIT_CONTROL), ELF_UMH_CAP(SETFCAP),
-	ELF_UMH_CAP(MAC_OVERRIDE), ELF_UMH_CAP(MAC_ADMIN),
-	ELF_UMH_CAP(SYSLOG), ELF_UMH_CAP(WAKE_ALARM),
-	ELF_UMH_CAP(BLOCK_SUSPEND), ELF_UMH_CAP(AUDIT_READ),
-	ELF_UMH_CAP(PERFMON), ELF_UMH_CAP(BPF),
-	ELF_UMH_CAP(CHECKPOINT_RESTORE),
-};
-
-static_assert(ARRAY_SIZE(elfmod_caps) == CAP_LAST_CAP + 1);
-
-/* A capability by its name, with or without "cap_", in any case. */
-static int elfmod_cap_by_name(const char *name, size_t len)
-{
-	const struct elfmod_cap_name *c;
-
-	if (len > 4 && !strncasecmp(name, "cap_", 4)) {
-		name += 4;
-		len -= 4;
-	}
-	for (c = elfmod_caps; c < elfmod_caps + ARRAY_SIZE(elfmod_caps); c++)
-		if (strlen(c->name) == len && !strncasecmp(c->name, name, len))
-			return c->cap;
-	return -EINVAL;
-}
-
-/* Parse "cap_a,cap_b" (possibly empty) into @caps. */
-static int elfmod_parse_caps(const char *modname, const char *list,
-			     kernel_cap_t *caps)
-{
-	const char *p = list;
-	size_t len;
-	int cap;
-
-	*caps = CAP_EMPTY_SET;
-	for (; *p; p += len + (p[len] == ',')) {
-		len = strcspn(p, ",");
-		cap = elfmod_cap_by_name(p, len);
-		if (cap < 0) {
-			pr_err("elf-module %s: rejected: unknown capability '%.*s'\n",
-			       modname, (int)len, p);
-			return -EINVAL;
-		}
-		cap_raise(*caps, cap);
-	}
-	return 0;
 }
 
 /*
@@ -744,7 +628,7 @@ static int elfmod_start(struct elf_module *em, const struct load_info *info)
  */
 static int elfmod_wait(struct elf_module *em, const struct load_info *info)
 {
-	unsigned long timeout = msecs_to_jiffies(READ_ONCE(elf_ready_timeout_ms));
+	unsigned long timeout = umh_elf_ready_timeout();
 	unsigned long deadline = jiffies + timeout;
 	int ret;
 
@@ -884,7 +768,7 @@ static int elfmod_prepare(struct elf_module *em, const struct elfmod_image *img,
 	kref_init(&em->kref);
 	if (img->capabilities) {
 		kernel_cap_t caps;
-		int err = elfmod_parse_caps(em->mod.name, img->capabilities,
+		int err = umh_elf_parse_caps(em->mod.name, img->capabilities,
 					     &caps);
 		if (err)
 			return err;
@@ -1004,7 +888,7 @@ int elfmod_delete(struct module *mod)
 	/* No restart from now on: rmmod set GOING.  Wait for one running. */
 	elfmod_restart_cancel(em);
 	killed = umh_elf_stop(&em->proc,
-			      msecs_to_jiffies(READ_ONCE(elf_stop_timeout_ms)));
+			      umh_elf_stop_timeout());
 	if (killed >= 0)
 		snprintf(how, sizeof(how), "rmmod, killed after %ld ms",
 			 killed);

@@ -15,7 +15,7 @@
  *	pids_max=N		processes and threads, 1 to PID_MAX_LIMIT
  *	restart=no|on-failure|always
  *	watchdog_ms=N		WATCHDOG=1 due every N ms once ready,
- *				ELF_UMH_WATCHDOG_MIN_MS to ..._MAX_MS
+ *				UMH_ELF_WATCHDOG_MIN_MS to ..._MAX_MS
  *
  * A limit the author left out is no limit: the administrator may then
  * set any valid value.  A value the author set may be lowered, never
@@ -28,7 +28,8 @@
  * an unknown elf.KEY.  Each refusal is one log line.
  *
  * Each key is a row of elfmod_policy_keys[]: its parser and what
- * "tighter" means for it.
+ * "tighter" means for it.  The parsers of the values that built-in
+ * modules share are on the process side (kernel/umh_elf_policy.c).
  *
  * Once loaded, /sys/module/NAME/elf/KEY shows the value in force, and
  * root may write a tighter restart= or watchdog_ms= there: tighter than
@@ -40,72 +41,9 @@
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
-#include <linux/threads.h>
 #include <linux/mutex.h>
 #include <linux/sysfs.h>
 #include "elf_umh.h"
-
-/* "12", "64K", "32M", "1G": a byte count of at least 1, into *@val. */
-static int elfmod_parse_bytes(const char *s, u64 *val)
-{
-	size_t len = strspn(s, "0123456789");
-	unsigned int shift;
-	char num[24];
-	u64 v;
-
-	if (!len || len >= sizeof(num))
-		return -EINVAL;
-	switch (s[len]) {
-	case '\0':
-		shift = 0;
-		break;
-	case 'K':
-		shift = 10;
-		break;
-	case 'M':
-		shift = 20;
-		break;
-	case 'G':
-		shift = 30;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (shift && s[len + 1])
-		return -EINVAL;
-	memcpy(num, s, len);
-	num[len] = '\0';
-	if (kstrtou64(num, 10, &v) || !v || v > (U64_MAX >> shift))
-		return -EINVAL;
-	*val = v << shift;
-	return 0;
-}
-
-/* A number of processes, 1 to PID_MAX_LIMIT, into *@val. */
-static int elfmod_parse_pids(const char *s, u64 *val)
-{
-	unsigned int n;
-
-	if (kstrtouint(s, 10, &n) || !n || n > PID_MAX_LIMIT)
-		return -EINVAL;
-	*val = n;
-	return 0;
-}
-
-/* Bounds of watchdog_ms= (elf-modules.rst). */
-#define ELF_UMH_WATCHDOG_MIN_MS	10
-#define ELF_UMH_WATCHDOG_MAX_MS	(60 * 60 * 1000)
-
-static int elfmod_parse_watchdog(const char *s, u64 *val)
-{
-	unsigned int ms;
-
-	if (kstrtouint(s, 10, &ms) || ms < ELF_UMH_WATCHDOG_MIN_MS ||
-	    ms > ELF_UMH_WATCHDOG_MAX_MS)
-		return -EINVAL;
-	*val = ms;
-	return 0;
-}
 
 static const char * const elfmod_restart_names[] = {
 	[ELFMOD_RESTART_NO]		= "no",
@@ -170,13 +108,13 @@ struct elfmod_policy_key_ops {
 };
 
 static const struct elfmod_policy_key_ops elfmod_policy_keys[] = {
-	[ELFMOD_MEMORY_MAX] = { "memory_max", elfmod_parse_bytes,
+	[ELFMOD_MEMORY_MAX] = { "memory_max", umh_elf_parse_bytes,
 				elfmod_limit_tighter },
-	[ELFMOD_PIDS_MAX] = { "pids_max", elfmod_parse_pids,
+	[ELFMOD_PIDS_MAX] = { "pids_max", umh_elf_parse_pids,
 			      elfmod_limit_tighter },
 	[ELFMOD_RESTART] = { "restart", elfmod_parse_restart,
 			     elfmod_restart_tighter },
-	[ELFMOD_WATCHDOG_MS] = { "watchdog_ms", elfmod_parse_watchdog,
+	[ELFMOD_WATCHDOG_MS] = { "watchdog_ms", umh_elf_parse_watchdog,
 				 elfmod_watchdog_tighter },
 };
 

@@ -8,6 +8,10 @@
  * on the modular test kernel, next to loadable ELF modules, and on the
  * test kernel without CONFIG_MODULES (test driver and samples built in).
  *
+ * Three more samples are built in for the tests: umh_sample_limits (a
+ * capabilities= list, memory_max= and pids_max=), umh_sample_stall (never
+ * ready) and umh_sample_badcaps (an unknown capability: refused at boot).
+ *
  * Each test starts with the driver holding no reference, and leaves
  * umh_sample_builtin running or stopped; it stops it first if it needs
  * it stopped.
@@ -23,6 +27,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The harness is not -Wextra clean; keep that out of this file's build. */
@@ -44,6 +50,12 @@
 #define MODPROBE_PATH	"/proc/sys/kernel/modprobe"
 #define FAKE_MODPROBE	"/tmp/umh_elf_builtin_modprobe"
 #define MODPROBE_RAN	"/tmp/umh_elf_builtin_modprobe_ran"
+
+#define LIMITS		"umh_sample_limits"
+#define STALL		"umh_sample_stall"
+#define BADCAPS		"umh_sample_badcaps"
+#define READY_TIMEOUT	"/sys/module/module/parameters/elf_ready_timeout_ms"
+#define RESTART_IGNORED	"restart=on-failure ignored built in: the next use starts it again"
 
 #define TEST_TIMEOUT	120
 
@@ -485,6 +497,270 @@ TEST_F_TIMEOUT(builtin, side_by_side_with_loadable, TEST_TIMEOUT)
 	EXPECT_FALSE(module_listed(BUILTIN));
 	EXPECT_EQ(0, unload(LOADABLE));
 	EXPECT_TRUE(running(BUILTIN));
+}
+
+/* ---- what .modinfo declares, as for a loaded module ---- */
+
+/* A field of /proc/PID/status ("CapEff"), into @buf. */
+static bool proc_status_field(pid_t pid, const char *key, char *buf,
+			      size_t size)
+{
+	char path[64], line[256];
+	size_t n = strlen(key);
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, n) || line[n] != ':')
+			continue;
+		snprintf(buf, size, "%s", line + n + 1 + strspn(line + n + 1,
+								" \t"));
+		*strchrnul(buf, '\n') = '\0';
+		found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * capabilities=cap_net_bind_service,cap_kill: the process has exactly
+ * those (bits 10 and 5) in every set, bounding set included, and does
+ * not run as root; no "full user-mode-helper capability set" line.
+ */
+TEST_F_TIMEOUT(builtin, capabilities_list_applied, TEST_TIMEOUT)
+{
+	static const char * const sets[] = {
+		"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb",
+	};
+	char buf[128];
+	unsigned int i;
+	pid_t pid;
+
+	if (access(SYSMOD LIMITS, F_OK))
+		SKIP(return, "no %s", LIMITS);
+	ASSERT_EQ(0, stop(LIMITS));
+	ASSERT_EQ(0, drv("get " LIMITS));
+	pid = builtin_pid(LIMITS);
+	ASSERT_LT(0, pid);
+	for (i = 0; i < ARRAY_SIZE(sets); i++) {
+		ASSERT_TRUE(proc_status_field(pid, sets[i], buf, sizeof(buf)));
+		EXPECT_STREQ("0000000000000420", buf) TH_LOG("%s", sets[i]);
+	}
+	ASSERT_TRUE(proc_status_field(pid, "Uid", buf, sizeof(buf)));
+	EXPECT_NE(0, atoi(buf)) TH_LOG("Uid: %s", buf);
+	ASSERT_TRUE(proc_status_field(pid, "NoNewPrivs", buf, sizeof(buf)));
+	EXPECT_STREQ("1", buf);
+	EXPECT_EQ(0, kmsg_count(&self->log, "elf-module " LIMITS
+				": no capabilities= limit"));
+	EXPECT_EQ(0, stop(LIMITS));
+}
+
+/*
+ * An unknown capability name: refused at boot with the line a load
+ * of it logs, and not listed.
+ */
+TEST_F_TIMEOUT(builtin, unknown_capability_refused, TEST_TIMEOUT)
+{
+	unsigned long long seq, usec;
+	char text[256];
+
+	EXPECT_NE(0, access(SYSMOD BADCAPS, F_OK));
+	ASSERT_TRUE(boot_record("elf-module " BADCAPS ": rejected: ", &seq,
+				&usec, text, sizeof(text)));
+	EXPECT_STREQ("elf-module " BADCAPS
+		     ": rejected: unknown capability 'cap_bogus'", text);
+}
+
+/*
+ * memory_max=16M and pids_max=4: the module's cgroup has them, sysfs
+ * shows them, and the fifth process is refused (the sample forks until
+ * a fork fails and says how many it got).
+ */
+TEST_F_TIMEOUT(builtin, limits_in_cgroup_and_enforced, TEST_TIMEOUT)
+{
+	char buf[128];
+
+	if (access(SYSMOD LIMITS, F_OK))
+		SKIP(return, "no %s", LIMITS);
+	ASSERT_EQ(0, stop(LIMITS));
+	ASSERT_EQ(0, drv("get " LIMITS));
+	ASSERT_LT(0, read_text(CGROUP_FS "/elf-modules/" LIMITS "/pids.max",
+			       buf, sizeof(buf)));
+	EXPECT_STREQ("4", buf);
+	ASSERT_LT(0, read_text(CGROUP_FS "/elf-modules/" LIMITS "/memory.max",
+			       buf, sizeof(buf)));
+	EXPECT_STREQ("16777216", buf);
+	ASSERT_LT(0, read_text(SYSMOD LIMITS "/elf/pids_max", buf,
+			       sizeof(buf)));
+	EXPECT_STREQ("4", buf);
+	ASSERT_LT(0, read_text(SYSMOD LIMITS "/elf/memory_max", buf,
+			       sizeof(buf)));
+	EXPECT_STREQ("16777216", buf);
+	ASSERT_LT(0, read_text(SYSMOD LIMITS "/elf/status", buf,
+			       sizeof(buf)));
+	EXPECT_STREQ("forked 03", buf);
+	EXPECT_EQ(4, count_procs(LIMITS));
+	EXPECT_EQ(0, stop(LIMITS));
+	EXPECT_EQ(0, count_procs(LIMITS));
+	/* Without limits: none in sysfs. */
+	ASSERT_LT(0, read_text(SYSMOD BUILTIN "/elf/pids_max", buf,
+			       sizeof(buf)));
+	EXPECT_STREQ("max", buf);
+}
+
+/*
+ * watchdog_ms=5000: the sample never writes WATCHDOG=1, so 5 s after it
+ * is ready the watchdog stops it; restart=on-failure was logged as
+ * ignored at boot, and it is not restarted.
+ */
+TEST_F_TIMEOUT(builtin, watchdog_applies_restart_ignored, TEST_TIMEOUT)
+{
+	unsigned long long seq, usec;
+	char buf[256];
+	int i;
+
+	if (access(SYSMOD LIMITS, F_OK))
+		SKIP(return, "no %s", LIMITS);
+	ASSERT_TRUE(boot_record("elf-module " LIMITS ": restart=", &seq, &usec,
+				buf, sizeof(buf)));
+	EXPECT_STREQ("elf-module " LIMITS ": " RESTART_IGNORED, buf);
+	ASSERT_LT(0, read_text(SYSMOD LIMITS "/elf/watchdog_ms", buf,
+			       sizeof(buf)));
+	EXPECT_STREQ("5000", buf);
+	ASSERT_EQ(0, stop(LIMITS));
+	ASSERT_EQ(0, drv("get " LIMITS));
+	for (i = 0; i < 4; i++)
+		if (kmsg_wait(&self->log, "elf-module " LIMITS
+			      ": stopped (watchdog)"))
+			break;
+	EXPECT_GT(4, i) TH_LOG("no watchdog stop within 20 s");
+	EXPECT_TRUE(WAIT_UNTIL(!count_procs(LIMITS)));
+	EXPECT_FALSE(running(LIMITS));
+	sleep(1);
+	EXPECT_EQ(1, kmsg_count(&self->log, start_line(LIMITS)));
+}
+
+/* ---- the wait for a start ---- */
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Set the ready timeout; returns the old value in @old. */
+static int set_ready_timeout(const char *ms, char *old, size_t size)
+{
+	if (old && read_text(READY_TIMEOUT, old, size) <= 0)
+		return -1;
+	return write_text(READY_TIMEOUT, ms);
+}
+
+/*
+ * A start waits for READY=1 as long as module.elf_ready_timeout_ms says,
+ * as a load does: with 1000 ms, a module that never gets ready fails
+ * with ETIMEDOUT after about a second, and is stopped.
+ */
+TEST_F_TIMEOUT(builtin, start_uses_ready_timeout, TEST_TIMEOUT)
+{
+	char old[32];
+	double t;
+	int ret;
+
+	if (access(SYSMOD STALL, F_OK))
+		SKIP(return, "no %s", STALL);
+	ASSERT_EQ(0, set_ready_timeout("1000", old, sizeof(old)));
+	t = now();
+	ret = drv("get " STALL);
+	t = now() - t;
+	write_text(READY_TIMEOUT, old);
+	EXPECT_EQ(-ETIMEDOUT, ret);
+	EXPECT_LT(0.9, t);
+	EXPECT_GT(10.0, t) TH_LOG("the start waited %.1f s", t);
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " STALL
+			      ": stopped (timeout)"));
+	EXPECT_FALSE(running(STALL));
+	EXPECT_TRUE(WAIT_UNTIL(!count_procs(STALL)));
+}
+
+/*
+ * A caller killed while the start it waits for is in progress ends at
+ * once, and the module it started is stopped; meanwhile umh_elf_find()
+ * does not wait for the start: the module does not run yet (ENOENT).
+ */
+TEST_F_TIMEOUT(builtin, killed_caller_and_find_do_not_wait, TEST_TIMEOUT)
+{
+	int status, i;
+	char old[32];
+	pid_t child;
+	double t;
+	int ret;
+
+	if (access(SYSMOD STALL, F_OK))
+		SKIP(return, "no %s", STALL);
+	ASSERT_EQ(0, set_ready_timeout("20000", old, sizeof(old)));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child)
+		_exit(drv("get " STALL) == -EINTR ? 0 : 1);
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(STALL) == 1));
+
+	t = now();
+	ret = drv("find " STALL);
+	t = now() - t;
+	EXPECT_EQ(-ENOENT, ret);
+	EXPECT_GT(2.0, t) TH_LOG("umh_elf_find() waited %.1f s", t);
+	EXPECT_FALSE(running(STALL));
+
+	t = now();
+	ASSERT_EQ(0, kill(child, SIGKILL));
+	for (i = 0; i < 50 && waitpid(child, &status, WNOHANG) != child; i++)
+		usleep(100000);
+	t = now() - t;
+	if (i == 50) {
+		waitpid(child, &status, 0);	/* after the ready timeout */
+		t = now() - t;
+	}
+	write_text(READY_TIMEOUT, old);
+	EXPECT_GT(5.0, t) TH_LOG("the killed caller waited %.1f s", t);
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_TRUE(WAIT_UNTIL(!count_procs(STALL)));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " STALL ": stopped ("));
+	EXPECT_FALSE(running(STALL));
+}
+
+/*
+ * request_module_nowait() of the alias starts it too, without modprobe,
+ * and returns at once.
+ */
+TEST_F_TIMEOUT(builtin, request_module_nowait_runs_no_modprobe, TEST_TIMEOUT)
+{
+	FILE *f;
+
+	if (!modular())
+		SKIP(return, "no request_module() without CONFIG_MODULES");
+	ASSERT_EQ(0, stop(BUILTIN));
+	unlink(MODPROBE_RAN);
+	f = fopen(FAKE_MODPROBE, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "#!/bin/sh\ntouch " MODPROBE_RAN "\nexec " MODPROBE
+		   " \"$@\"\n");
+	fclose(f);
+	ASSERT_EQ(0, chmod(FAKE_MODPROBE, 0755));
+	ASSERT_EQ(0, write_text(MODPROBE_PATH, FAKE_MODPROBE));
+
+	EXPECT_EQ(0, drv("nowait " BUILTIN_ALIAS));
+	EXPECT_TRUE(WAIT_UNTIL(running(BUILTIN)));
+	EXPECT_EQ(1, kmsg_count(&self->log, start_line(BUILTIN)));
+	EXPECT_NE(0, access(MODPROBE_RAN, F_OK))
+		TH_LOG("modprobe ran for a built-in ELF module");
+	write_text(MODPROBE_PATH, MODPROBE);
 }
 
 TEST_HARNESS_MAIN
