@@ -89,6 +89,19 @@ module_param_cb(elf_stop_timeout_ms, &elfmod_stop_timeout_ops,
 MODULE_PARM_DESC(elf_stop_timeout_ms,
 		 "How long an ELF module gets to exit after SIGTERM, in ms (100 to 60000)");
 
+/**
+ * elfmod_ready_timeout() - how long an ELF module gets to become ready
+ *
+ * elf_ready_timeout_ms as it is now, for a load and for each restart.
+ *
+ * Context: Any context.
+ * Return: the ready timeout, in jiffies.
+ */
+unsigned long elfmod_ready_timeout(void)
+{
+	return msecs_to_jiffies(READ_ONCE(elf_ready_timeout_ms));
+}
+
 /* How often a killed loader looks whether others still share its load. */
 #define ELF_UMH_SHARED_POLL	(HZ / 10)
 
@@ -595,6 +608,9 @@ static void elfmod_destroy(struct elf_module *em)
 		sysfs_remove_group(&em->mod.mkobj.kobj, &elfmod_group);
 		mod_sysfs_teardown(&em->mod);
 	}
+	/* Nothing of the module's own runs after this. */
+	elfmod_restart_timer_stop(em);
+	elfmod_policy_stop(em);
 	mod_unlink(&em->mod);
 	/* Callers waiting for a next instance: there is none. */
 	umh_elf_set_restarting(&em->proc, false);
@@ -744,7 +760,7 @@ static int elfmod_start(struct elf_module *em, const struct load_info *info)
  */
 static int elfmod_wait(struct elf_module *em, const struct load_info *info)
 {
-	unsigned long timeout = msecs_to_jiffies(READ_ONCE(elf_ready_timeout_ms));
+	unsigned long timeout = elfmod_ready_timeout();
 	unsigned long deadline = jiffies + timeout;
 	int ret;
 
@@ -881,6 +897,7 @@ static int elfmod_prepare(struct elf_module *em, const struct elfmod_image *img,
 	em->handle.put = elfmod_handle_put;
 	INIT_WORK(&em->reap, elfmod_reap);
 	elfmod_restarts_init(em);
+	elfmod_policy_init(em);
 	kref_init(&em->kref);
 	if (img->capabilities) {
 		kernel_cap_t caps;
