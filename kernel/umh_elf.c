@@ -609,6 +609,7 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 	init_waitqueue_head(&proc->wq);
 	spin_lock_init(&proc->lock);
 	mutex_init(&proc->handler_lock);
+	mutex_init(&proc->limits_lock);
 	umh_elf_watchdog_init(proc);
 	ratelimit_state_init(&proc->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
@@ -1028,8 +1029,8 @@ pid_t umh_elf_main_pid(struct umh_elf_proc *proc)
  * umh_elf_describe_end() - say how the main process of a module ended
  * @proc: a process started by umh_elf_spawn() that has exited
  * @buf: where to write "exit N", "signal S", "watchdog" if the
- *	watchdog killed it, or "oom" if the OOM killer did within the
- *	module's memory_max=
+ *	watchdog killed it, "oom" if the OOM killer did within the
+ *	module's memory_max=, or "timeout" if umh_elf_time_out() did
  * @size: size of @buf
  *
  * Context: Process context; takes @proc->lock.
@@ -1037,18 +1038,21 @@ pid_t umh_elf_main_pid(struct umh_elf_proc *proc)
  */
 int umh_elf_describe_end(struct umh_elf_proc *proc, char *buf, size_t size)
 {
-	bool watchdog, oom;
+	bool watchdog, oom, timeout;
 	int status;
 
 	spin_lock(&proc->lock);
 	status = proc->exit_status;
 	watchdog = proc->watchdog_fired;
 	oom = proc->oom_killed;
+	timeout = proc->timed_out;
 	spin_unlock(&proc->lock);
 	if (watchdog)
 		return scnprintf(buf, size, "watchdog");
 	if (oom)
 		return scnprintf(buf, size, "oom");
+	if (timeout)
+		return scnprintf(buf, size, "timeout");
 	if (umh_elf_term_signal(status))
 		return scnprintf(buf, size, "signal %d",
 				 umh_elf_term_signal(status));

@@ -22,7 +22,9 @@
  *
  * The limits of the module (memory_max=, pids_max=, SPEC section 9) are
  * its cgroup's memory.max and pids.max, written before the first process
- * enters it, so they bound all of the module's processes together; with
+ * enters it, so they bound all of the module's processes together, and
+ * written again when the loader lowers them (umh_elf_update_limits(),
+ * from a work item: never under the lock of another kernfs file); with
  * memory.oom.group set, the OOM killer ends all of them at once, and
  * memory.events tells the module's end apart as "oom".  The
  * memory and pids controllers are turned on for /elf-modules the first
@@ -145,9 +147,12 @@ static int umh_elf_contain_controllers(void)
 	return 0;
 }
 
-/* Write @val to the file @name of the module's cgroup; log a failure. */
+/*
+ * Write @val to the file @name of the module's cgroup; log a failure,
+ * but for -ENOENT if @gone_ok: an instance that ended took its cgroup.
+ */
 static int umh_elf_contain_set(struct umh_elf_proc *proc, const char *name,
-			       const char *val)
+			       const char *val, bool gone_ok)
 {
 	char *path;
 	int err;
@@ -158,32 +163,41 @@ static int umh_elf_contain_set(struct umh_elf_proc *proc, const char *name,
 		return -ENOMEM;
 	err = umh_elf_cgroup_write(path, val);
 	kfree(path);
-	if (err)
+	if (err && !(gone_ok && err == -ENOENT))
 		pr_err("elf-module %s: cannot set %s to %s: %d\n", proc->name,
 		       name, val, err);
 	return err;
 }
 
-/* Apply the limits of a module to its new, still empty, cgroup. */
-static int umh_elf_contain_limit(struct umh_elf_proc *proc)
+/*
+ * Apply the limits of a module to its cgroup: a new, still empty one,
+ * or (@running) that of the instance that runs.  Under @proc->limits_lock.
+ */
+static int umh_elf_contain_limit(struct umh_elf_proc *proc, bool running)
 {
 	const struct umh_elf_limits *limits = &proc->limits;
 	char val[24];
 	int err;
 
+	lockdep_assert_held(&proc->limits_lock);
 	if (!limits->memory_max && !limits->pids_max)
 		return 0;
 	err = umh_elf_contain_controllers();
 	if (!err && limits->memory_max) {
+		/*
+		 * An OOM kill ends the module, not one process of it: set
+		 * first, for the OOM kill a lower memory.max may cause.
+		 */
+		err = umh_elf_contain_set(proc, "memory.oom.group", "1",
+					  running);
 		snprintf(val, sizeof(val), "%llu", limits->memory_max);
-		err = umh_elf_contain_set(proc, "memory.max", val);
-		/* An OOM kill ends the module, not one process of it. */
 		if (!err)
-			err = umh_elf_contain_set(proc, "memory.oom.group", "1");
+			err = umh_elf_contain_set(proc, "memory.max", val,
+						  running);
 	}
 	if (!err && limits->pids_max) {
 		snprintf(val, sizeof(val), "%u", limits->pids_max);
-		err = umh_elf_contain_set(proc, "pids.max", val);
+		err = umh_elf_contain_set(proc, "pids.max", val, running);
 	}
 	return err;
 }
@@ -202,10 +216,41 @@ void umh_elf_limit_resources(struct umh_elf_proc *proc,
 }
 
 /**
+ * umh_elf_update_limits() - lower the limits of a module
+ * @proc: state set up by umh_elf_proc_init()
+ * @limits: the new limits, no looser than the old ones (the loader
+ *	checks that); a zero field is no limit
+ *
+ * They apply to the cgroup of the instance that runs, if any, at once
+ * (a memory.max below what it uses reclaims, then OOM-kills it), and to
+ * every later instance.  Writes cgroup files: call it from a work item,
+ * not from a write to another kernfs file (a sysfs store).
+ *
+ * Context: Process context; sleeps.
+ * Return: 0, or the negative errno of a cgroup file write (logged).
+ */
+int umh_elf_update_limits(struct umh_elf_proc *proc,
+			  const struct umh_elf_limits *limits)
+{
+	int err;
+
+	guard(mutex)(&proc->limits_lock);
+	WRITE_ONCE(proc->limits.memory_max, limits->memory_max);
+	WRITE_ONCE(proc->limits.pids_max, limits->pids_max);
+	/* None runs: the next one gets them (umh_elf_contain_create()). */
+	if (!READ_ONCE(proc->cgrp) || umh_elf_gone(proc))
+		return 0;
+	err = umh_elf_contain_limit(proc, true);
+	/* The instance ended meanwhile, and its cgroup went with it. */
+	return err == -ENOENT ? 0 : err;
+}
+
+/**
  * umh_elf_contain_create() - make the cgroup of a module about to start
  * @proc: state set up by umh_elf_proc_init()
  *
- * Also sets the limits of umh_elf_limit_resources() on the new cgroup.
+ * Also sets the limits of umh_elf_limit_resources(), as
+ * umh_elf_update_limits() lowered them, on the new cgroup.
  *
  * Context: Process context; sleeps.
  * Return: 0, -EBUSY while a process of an earlier instance of the module
@@ -218,6 +263,7 @@ int umh_elf_contain_create(struct umh_elf_proc *proc)
 
 	if (!umh_elf_cgroup_root)
 		return -ENODEV;
+	guard(mutex)(&proc->limits_lock);
 	cgrp = cgroup_kernel_create(umh_elf_cgroup_root, proc->name);
 	if (IS_ERR(cgrp)) {
 		if (PTR_ERR(cgrp) != -EEXIST)
@@ -226,8 +272,8 @@ int umh_elf_contain_create(struct umh_elf_proc *proc)
 		       proc->name, UMH_ELF_CGROUP_DIR, proc->name);
 		return -EBUSY;
 	}
-	proc->cgrp = cgrp;
-	return umh_elf_contain_limit(proc);
+	WRITE_ONCE(proc->cgrp, cgrp);
+	return umh_elf_contain_limit(proc, false);
 }
 
 /**
@@ -295,7 +341,7 @@ bool umh_elf_contain_oom_killed(struct umh_elf_proc *proc)
 	struct cgroup_subsys_state *css;
 	bool killed = false;
 
-	if (!proc->limits.memory_max)
+	if (!READ_ONCE(proc->limits.memory_max))
 		return false;
 	rcu_read_lock();
 	css = rcu_dereference(proc->cgrp->subsys[memory_cgrp_id]);

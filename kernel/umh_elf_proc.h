@@ -61,7 +61,11 @@ struct umh_elf_limits {
  *	run it as @uid instead of root (kernel/umh_elf_cred.c)
  * @uid: uid and gid of the process when @limit_caps is set
  * @uid_slot: 1 + the slot of @uid in the range of ELF modules, 0 if none
- * @limits: set by umh_elf_limit_resources(), before umh_elf_spawn()
+ * @limits_lock: serialises changes of @limits with the making of the
+ *	cgroup of a new instance, which gets them
+ * @limits: set by umh_elf_limit_resources(), before umh_elf_spawn(), and
+ *	lowered by umh_elf_update_limits() (under @limits_lock, with
+ *	WRITE_ONCE(): lockless readers use READ_ONCE())
  * @keep_image: keep @image for restarts (umh_elf_keep_image())
  * @image: the sealed image file, kept if @keep_image is set, so that
  *	umh_elf_respawn() runs the same bytes again
@@ -120,6 +124,8 @@ struct umh_elf_limits {
  * @watchdog_fired: the watchdog is killing this instance (under @lock)
  * @oom_killed: the OOM killer ended this instance within its memory_max=
  *	(under @lock)
+ * @timed_out: this instance, started by umh_elf_respawn(), was not ready
+ *	within the ready timeout and was killed (under @lock)
  */
 struct umh_elf_proc {
 	const char *name;
@@ -128,6 +134,7 @@ struct umh_elf_proc {
 	bool limit_caps;
 	unsigned int uid;
 	unsigned int uid_slot;
+	struct mutex limits_lock;	/* see @limits_lock above */
 	struct umh_elf_limits limits;
 	bool keep_image;
 	struct file *image;
@@ -171,6 +178,7 @@ struct umh_elf_proc {
 	struct delayed_work watchdog;
 	bool watchdog_fired;
 	bool oom_killed;
+	bool timed_out;
 };
 
 /*
@@ -202,11 +210,14 @@ void umh_elf_limit_caps(struct umh_elf_proc *proc, const kernel_cap_t *caps);
 bool umh_elf_caps_limited(struct umh_elf_proc *proc);
 void umh_elf_limit_resources(struct umh_elf_proc *proc,
 			     const struct umh_elf_limits *limits);
+int umh_elf_update_limits(struct umh_elf_proc *proc,
+			  const struct umh_elf_limits *limits);
 int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 		  char **argv);
 void umh_elf_keep_image(struct umh_elf_proc *proc);
 void umh_elf_reset(struct umh_elf_proc *proc);
 int umh_elf_respawn(struct umh_elf_proc *proc, char **argv);
+bool umh_elf_time_out(struct umh_elf_proc *proc);
 void umh_elf_set_restarting(struct umh_elf_proc *proc, bool restarting);
 void umh_elf_set_watchdog(struct umh_elf_proc *proc, unsigned int ms);
 int umh_elf_wait_outcome(struct umh_elf_proc *proc, unsigned long timeout,

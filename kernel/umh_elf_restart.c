@@ -11,7 +11,8 @@
  * read from a file system.  Holders of the module (the in-kernel API)
  * keep their pointers throughout: calls go to whichever channel is the
  * current one, and wait while @restarting is set and no instance runs
- * (umh_elf_call.c).
+ * (umh_elf_call.c).  An instance that is not ready within the loader's
+ * ready timeout is killed, and its end is "timeout" (umh_elf_time_out()).
  */
 #include <linux/file.h>
 #include <linux/pid.h>
@@ -103,6 +104,7 @@ void umh_elf_reset(struct umh_elf_proc *proc)
 	proc->gone = false;
 	proc->watchdog_fired = false;
 	proc->oom_killed = false;
+	proc->timed_out = false;
 	spin_unlock(&proc->lock);
 	proc->errlen = 0;
 	proc->ntflen = 0;
@@ -123,4 +125,31 @@ int umh_elf_respawn(struct umh_elf_proc *proc, char **argv)
 	if (!proc->image)
 		return -ENOENT;
 	return umh_elf_spawn_file(proc, proc->image, argv);
+}
+
+/**
+ * umh_elf_time_out() - stop an instance that is not ready in time
+ * @proc: a process started by umh_elf_respawn()
+ *
+ * The loader's ready timeout for a restarted instance, as a load has
+ * one: unless the instance said READY=1 or its main process exited by
+ * now (its end, or a daemon's parent), its end is reported as "timeout"
+ * (umh_elf_describe_end()) and every process of it is killed, as those
+ * of a load that timed out are.
+ *
+ * Context: Process context; sleeps.  Not while umh_elf_reset() or
+ * umh_elf_respawn() runs.
+ * Return: true if the instance was killed; false if it runs or has ended.
+ */
+bool umh_elf_time_out(struct umh_elf_proc *proc)
+{
+	bool late;
+
+	spin_lock(&proc->lock);
+	late = !proc->gone && !proc->ready && !proc->exited;
+	proc->timed_out |= late;
+	spin_unlock(&proc->lock);
+	if (late)
+		umh_elf_stop(proc, 0);
+	return late;
 }

@@ -36,6 +36,9 @@
  *	each must succeed;
  *   hold NAME / release
  *	umh_elf_get(), with the reference kept until "release";
+ *   heldcall SIZE TIMEOUT_MS
+ *	one round trip through the reference "hold" keeps (across restarts
+ *	of the module: a call waits for the next instance to be ready);
  *   request NAME THREADS
  *	THREADS kernel threads call request_module(NAME) at once; each must
  *	return 0 (a positive modprobe status counts as -ENOENT);
@@ -470,6 +473,24 @@ out:
 	return err;
 }
 
+static int test_umh_elf_held_call(size_t size, unsigned int timeout_ms)
+{
+	struct test_umh_elf_job job = {
+		.calls = 1,
+		.size = size,
+		.timeout = msecs_to_jiffies(timeout_ms),
+	};
+	int err = -ENOENT;
+
+	mutex_lock(&test_umh_elf_lock);
+	if (test_umh_elf_held) {
+		job.em = test_umh_elf_held;
+		err = test_umh_elf_round_trips(&job);
+	}
+	mutex_unlock(&test_umh_elf_lock);
+	return err;
+}
+
 static int test_umh_elf_release(void)
 {
 	int err = 0;
@@ -530,6 +551,8 @@ static int test_umh_elf_command(char *cmd)
 		return request_module_nowait("%s", name);
 	if (sscanf(cmd, "hold %63s", name) == 1)
 		return test_umh_elf_hold(name);
+	if (sscanf(cmd, "heldcall %u %u", &size, &timeout_ms) == 2)
+		return test_umh_elf_held_call(size, timeout_ms);
 	if (!strcmp(cmd, "release"))
 		return test_umh_elf_release();
 	if (!strcmp(cmd, "wake"))

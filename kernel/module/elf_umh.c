@@ -479,6 +479,9 @@ static void elfmod_destroy(struct elf_module *em)
 		sysfs_remove_group(&em->mod.mkobj.kobj, &elfmod_group);
 		mod_sysfs_teardown(&em->mod);
 	}
+	/* Nothing of the module's own runs after this. */
+	elfmod_restart_timer_stop(em);
+	elfmod_policy_stop(em);
 	mod_unlink(&em->mod);
 	/* Callers waiting for a next instance: there is none. */
 	umh_elf_set_restarting(&em->proc, false);
@@ -765,6 +768,7 @@ static int elfmod_prepare(struct elf_module *em, const struct elfmod_image *img,
 	em->handle.put = elfmod_handle_put;
 	INIT_WORK(&em->reap, elfmod_reap);
 	elfmod_restarts_init(em);
+	elfmod_policy_init(em);
 	kref_init(&em->kref);
 	if (img->capabilities) {
 		kernel_cap_t caps;

@@ -22,6 +22,8 @@
 /**
  * struct elfmod_restarts - the restarts of a module (elf_umh_restart.c)
  * @work: starts the next instance once the backoff has passed
+ * @ready_timer: kills a restarted instance that is not ready within the
+ *	ready timeout (elf_ready_timeout_ms, as for a load)
  * @lock: protects @count and @last_end, which sysfs reads
  * @count: restarts so far
  * @last_end: how the last instance ended ("exit N", "signal S"), or ""
@@ -34,6 +36,7 @@
  */
 struct elfmod_restarts {
 	struct delayed_work work;
+	struct delayed_work ready_timer;
 	spinlock_t lock;	/* see @lock above */
 	unsigned int count;
 	char last_end[24];
@@ -57,6 +60,8 @@ struct elfmod_restarts {
  * @sysfs: /sys/module/NAME exists
  * @policy: the supervision policy in force, set before the module starts
  * @restarts: its restarts
+ * @limits: applies the limits root lowered in sysfs to the module's
+ *	processes (elf_umh_policy.c), outside the sysfs write
  * @args: the parameter string given at load, which the program's argv
  *	is built from; kept here, not in @mod.args, since the regular
  *	loader's parameter handling never sees an ELF module
@@ -73,6 +78,7 @@ struct elf_module {
 	bool sysfs;
 	struct elfmod_policy policy;
 	struct elfmod_restarts restarts;
+	struct work_struct limits;
 	char *args;
 	char **argv;
 	struct umh_elf handle;
@@ -91,11 +97,14 @@ void elfmod_end(struct elf_module *em, const char *how);
 void elfmod_restarts_init(struct elf_module *em);
 bool elfmod_restart_schedule(struct elf_module *em);
 void elfmod_restart_cancel(struct elf_module *em);
+void elfmod_restart_timer_stop(struct elf_module *em);
 bool elfmod_restart_pending(struct elf_module *em);
 extern struct module_attribute elf_attr_last_end;
 extern struct module_attribute elf_attr_restarts;
 
 /* elf_umh_policy.c: the policy in force, which root may tighten. */
+void elfmod_policy_init(struct elf_module *em);
+void elfmod_policy_stop(struct elf_module *em);
 extern struct module_attribute elf_attr_memory_max;
 extern struct module_attribute elf_attr_pids_max;
 extern struct module_attribute elf_attr_restart;

@@ -32,10 +32,18 @@
  * modules share are on the process side (kernel/umh_elf_policy.c).
  *
  * Once loaded, /sys/module/NAME/elf/KEY shows the value in force, and
- * root may write a tighter restart= or watchdog_ms= there: tighter than
- * the one in force, by the same rules.  A looser one is refused with
- * -EPERM, a malformed one with -EINVAL, each with one log line; a change
- * is logged too.
+ * root may write a tighter one there: tighter than the one in force, by
+ * the same rules.  A looser one is refused with -EPERM, a malformed one
+ * with -EINVAL, each with one log line; a change is logged too.
+ *
+ * A lower limit is in force from the write on: sysfs shows it and every
+ * later instance gets it.  The running instance's cgroup gets it from a
+ * work item, @em->limits, a moment later: writing a cgroup file from
+ * the sysfs write would nest the kernfs locks of two files (the open
+ * file's mutex, the node's active reference) that lockdep counts as one
+ * class, and a lower memory.max may reclaim or OOM-kill in the writer's
+ * context.  The write does not wait for that work either: a flush under
+ * the sysfs file's locks would make the same nesting through the work.
  */
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
@@ -233,8 +241,8 @@ int elfmod_policy_parse(const char *name,
 void elfmod_policy_limits(const struct elfmod_policy *policy,
 			  struct umh_elf_limits *limits)
 {
-	limits->memory_max = policy->val[ELFMOD_MEMORY_MAX];
-	limits->pids_max = policy->val[ELFMOD_PIDS_MAX];
+	limits->memory_max = READ_ONCE(policy->val[ELFMOD_MEMORY_MAX]);
+	limits->pids_max = READ_ONCE(policy->val[ELFMOD_PIDS_MAX]);
 }
 
 /*
@@ -243,6 +251,42 @@ void elfmod_policy_limits(const struct elfmod_policy *policy,
  * lock class the cgroup files the kernel writes share.
  */
 static DEFINE_MUTEX(elfmod_policy_mutex);
+
+/* Apply the limits in force to the module's processes (@em->limits). */
+static void elfmod_policy_limits_work(struct work_struct *work)
+{
+	struct elf_module *em = container_of(work, struct elf_module, limits);
+	struct umh_elf_limits limits;
+
+	elfmod_policy_limits(&em->policy, &limits);
+	umh_elf_update_limits(&em->proc, &limits);
+}
+
+/**
+ * elfmod_policy_init() - prepare the policy changes of a new module
+ * @em: the module
+ *
+ * Context: Any context.
+ */
+void elfmod_policy_init(struct elf_module *em)
+{
+	INIT_WORK(&em->limits, elfmod_policy_limits_work);
+}
+
+/**
+ * elfmod_policy_stop() - no more policy changes for a module
+ * @em: the module, whose sysfs files are gone
+ *
+ * Waits for a change of the limits under way: once this returns, nothing
+ * writes the module's cgroup on its behalf (a cgroup of its name may
+ * then be another module's).
+ *
+ * Context: Process context; sleeps.
+ */
+void elfmod_policy_stop(struct elf_module *em)
+{
+	cancel_work_sync(&em->limits);
+}
 
 /* A write to /sys/module/NAME/elf/KEY: tighten, or refuse. */
 static ssize_t elfmod_policy_store(struct module_kobject *mk,
@@ -270,8 +314,18 @@ static ssize_t elfmod_policy_store(struct module_kobject *mk,
 	}
 	WRITE_ONCE(em->policy.val[key], v);
 	/* restart= is read when an instance ends. */
-	if (key == ELFMOD_WATCHDOG_MS)
+	switch (key) {
+	case ELFMOD_WATCHDOG_MS:
 		umh_elf_set_watchdog(&em->proc, v);
+		break;
+	case ELFMOD_MEMORY_MAX:
+	case ELFMOD_PIDS_MAX:
+		/* Not from here: see the top of this file. */
+		queue_work(system_unbound_wq, &em->limits);
+		break;
+	default:
+		break;
+	}
 	pr_info("elf-module %s: %s set to %s\n", name, k->name, val);
 	return count;
 }
@@ -291,10 +345,24 @@ static ssize_t elf_memory_max_show(struct module_attribute *mattr,
 	return elfmod_policy_show_limit(mk, ELFMOD_MEMORY_MAX, buf);
 }
 
+static ssize_t elf_memory_max_store(struct module_attribute *mattr,
+				    struct module_kobject *mk, const char *buf,
+				    size_t count)
+{
+	return elfmod_policy_store(mk, ELFMOD_MEMORY_MAX, buf, count);
+}
+
 static ssize_t elf_pids_max_show(struct module_attribute *mattr,
 				 struct module_kobject *mk, char *buf)
 {
 	return elfmod_policy_show_limit(mk, ELFMOD_PIDS_MAX, buf);
+}
+
+static ssize_t elf_pids_max_store(struct module_attribute *mattr,
+				  struct module_kobject *mk, const char *buf,
+				  size_t count)
+{
+	return elfmod_policy_store(mk, ELFMOD_PIDS_MAX, buf, count);
 }
 
 static ssize_t elf_restart_show(struct module_attribute *mattr,
@@ -329,15 +397,11 @@ static ssize_t elf_watchdog_ms_store(struct module_attribute *mattr,
 	return elfmod_policy_store(mk, ELFMOD_WATCHDOG_MS, buf, count);
 }
 
-/*
- * In elf_umh.c's elf/ group.  Root may write a tighter restart or
- * watchdog_ms; the limits are set at load only (elf.KEY=): a write to a
- * cgroup file from a sysfs write would nest two kernfs file mutexes.
- */
+/* In elf_umh.c's elf/ group; root may write a tighter value. */
 struct module_attribute elf_attr_memory_max =
-	__ATTR(memory_max, 0444, elf_memory_max_show, NULL);
+	__ATTR(memory_max, 0644, elf_memory_max_show, elf_memory_max_store);
 struct module_attribute elf_attr_pids_max =
-	__ATTR(pids_max, 0444, elf_pids_max_show, NULL);
+	__ATTR(pids_max, 0644, elf_pids_max_show, elf_pids_max_store);
 struct module_attribute elf_attr_restart =
 	__ATTR(restart, 0644, elf_restart_show, elf_restart_store);
 struct module_attribute elf_attr_watchdog_ms =

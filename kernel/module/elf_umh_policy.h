@@ -44,9 +44,8 @@ enum elfmod_restart {
  * @signed_val: the value the author signed (0 if left out)
  *
  * Set at load, before the module starts.  Afterwards only a write to
- * /sys/module/NAME/elf/{restart,watchdog_ms} changes @val, with
- * WRITE_ONCE() under elfmod_policy_mutex: lockless readers use
- * READ_ONCE().
+ * /sys/module/NAME/elf/KEY changes @val, with WRITE_ONCE() under
+ * elfmod_policy_mutex: lockless readers use READ_ONCE().
  */
 struct elfmod_policy {
 	u64 val[ELFMOD_POLICY_KEYS];

@@ -9,13 +9,19 @@
  * that ends before its load returned is not restarted: the load reports
  * that end.
  *
+ * A restarted instance has the ready timeout of a load
+ * (elf_ready_timeout_ms): one that has not said READY=1 by then is
+ * killed (umh_elf_time_out()), and that end, "timeout", counts as any
+ * other.
+ *
  * Restarts back off: the Kth end within ELF_UMH_RESTART_WINDOW waits
  * ELF_UMH_BACKOFF_MIN << (K - 1) before the next start (100, 200, 400,
  * 800, 1600 ms), never more than ELF_UMH_BACKOFF_MAX; the end after
  * ELF_UMH_RESTART_BURST restarts within the window gives up: the module
  * then ends as one without restart= does.  Each decision is one line:
  *
- *	elf-module NAME: restarting (exit N | signal S), attempt K
+ *	elf-module NAME: restarting (exit N | signal S | watchdog | oom |
+ *				     timeout), attempt K
  *	elf-module NAME: gave up restarting: 5 restarts within 60 s
  *
  * The module stays listed meanwhile, and the holders of references keep
@@ -114,6 +120,12 @@ bool elfmod_restart_schedule(struct elf_module *em)
 	return true;
 }
 
+static bool elfmod_live(struct elf_module *em)
+{
+	guard(mutex)(&module_mutex);
+	return em->mod.state == MODULE_STATE_LIVE;
+}
+
 /* Start the next instance, unless rmmod came first. */
 static void elfmod_restart_work(struct work_struct *work)
 {
@@ -121,14 +133,12 @@ static void elfmod_restart_work(struct work_struct *work)
 						 struct elfmod_restarts, work);
 	struct elf_module *em = container_of(r, struct elf_module, restarts);
 	char how[32];
-	bool live;
 	int err;
 
-	mutex_lock(&module_mutex);
-	live = em->mod.state == MODULE_STATE_LIVE;
-	mutex_unlock(&module_mutex);
-	if (!live)
+	if (!elfmod_live(em))
 		return;
+	/* The ended instance's timer: done with it before it goes. */
+	cancel_delayed_work_sync(&r->ready_timer);
 	umh_elf_reset(&em->proc);
 	/* From here on, the module is not dead but starting. */
 	mutex_lock(&module_mutex);
@@ -146,6 +156,23 @@ static void elfmod_restart_work(struct work_struct *work)
 	r->count++;
 	spin_unlock(&r->lock);
 	elfmod_log_start(em);
+	queue_delayed_work(system_unbound_wq, &r->ready_timer,
+			   umh_elf_ready_timeout());
+}
+
+/*
+ * The ready timeout of a restarted instance: kill it unless it is ready.
+ * Its end then comes to elfmod_restart_schedule() as "timeout".
+ */
+static void elfmod_restart_timeout(struct work_struct *work)
+{
+	struct elfmod_restarts *r = container_of(to_delayed_work(work),
+						 struct elfmod_restarts,
+						 ready_timer);
+	struct elf_module *em = container_of(r, struct elf_module, restarts);
+
+	if (elfmod_live(em))
+		umh_elf_time_out(&em->proc);
 }
 
 /**
@@ -157,6 +184,7 @@ static void elfmod_restart_work(struct work_struct *work)
 void elfmod_restarts_init(struct elf_module *em)
 {
 	INIT_DELAYED_WORK(&em->restarts.work, elfmod_restart_work);
+	INIT_DELAYED_WORK(&em->restarts.ready_timer, elfmod_restart_timeout);
 	spin_lock_init(&em->restarts.lock);
 }
 
@@ -172,9 +200,24 @@ void elfmod_restarts_init(struct elf_module *em)
 void elfmod_restart_cancel(struct elf_module *em)
 {
 	cancel_delayed_work_sync(&em->restarts.work);
+	elfmod_restart_timer_stop(em);
 	mutex_lock(&module_mutex);
 	WRITE_ONCE(em->restarts.pending, false);
 	mutex_unlock(&module_mutex);
+}
+
+/**
+ * elfmod_restart_timer_stop() - no more ready timeout for a module
+ * @em: the module, which is not live any more
+ *
+ * Cancels the ready timeout of a restarted instance, or waits for it to
+ * have killed the instance.
+ *
+ * Context: Process context; sleeps.  Not from the ready timeout itself.
+ */
+void elfmod_restart_timer_stop(struct elf_module *em)
+{
+	cancel_delayed_work_sync(&em->restarts.ready_timer);
 }
 
 /**

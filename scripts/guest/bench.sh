@@ -9,7 +9,7 @@
 # umh_elf_bench=ARGS on the kernel command line (it reaches init as an
 # environment variable) passes ARGS to the program: -q for three rounds
 # per measurement, or the sections to run (launch size ready channel
-# memory scale device); make bench BENCH_ONLY=SECTION sets it.
+# memory scale device restart); make bench BENCH_ONLY=SECTION sets it.
 out=/tmp/bench.out
 kmemleak=/sys/kernel/debug/kmemleak
 

@@ -16,6 +16,8 @@
  *	mode=watchdog pings=N period_ms=P  say READY=1, then WATCHDOG=1
  *			every P ms (100 if not given), N times, then wait
  *	mode=never	never say READY=1
+ *	mode=readyonce marker=PATH  say READY=1 if it creates PATH (the run
+ *			that finds no PATH), else never; then wait
  *	mode=readynonl	write READY=1 without a newline, close fd 3, wait
  *	mode=readynonlopen  write READY=1 without a newline, keep fd 3, wait
  *	mode=readybad	write notify lines that are not READY=1 but start
@@ -53,6 +55,8 @@
  *	mode=forkmax	fork children that wait until a fork fails (64 at
  *			most), then say STATUS=forked N, then ERRNAME (or
  *			"no limit") and READY=1, and wait
+ *	mode=forkmaxlater  say STATUS=waiting for SIGUSR1 in PID and
+ *			READY=1, then on SIGUSR1 as mode=forkmax
  *	mode=eatmem	say READY=1, then touch memory 1 MiB at a time,
  *			without end
  *	mode=readyabort	say READY=1, then abort() at once; on CPU 0 and
@@ -696,6 +700,20 @@ int main(int argc, char **argv)
 		ready_abort();
 	if (!strcmp(mode, "forkmax"))
 		forkmax();
+	if (!strcmp(mode, "forkmaxlater")) {
+		char line[64];
+		sigset_t usr1;
+
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+		snprintf(line, sizeof(line),
+			 "STATUS=waiting for SIGUSR1 in %d\nREADY=1\n",
+			 (int)getpid());
+		elf_module_notify(line);
+		sigwait(&usr1, &i);
+		forkmax();
+	}
 	if (!strcmp(mode, "eatmem"))
 		eatmem();
 	if (!strcmp(mode, "readyexit")) {
@@ -721,6 +739,15 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "never"))
 		wait_forever();
+	if (!strcmp(mode, "readyonce")) {
+		v = ARG("marker");
+		i = v ? open(v, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) : -1;
+		if (i >= 0) {
+			close(i);
+			elf_module_ready();
+		}
+		wait_forever();
+	}
 	if (!strcmp(mode, "readynonl")) {
 		elf_module_notify("READY=1");
 		close(ELF_MODULE_NOTIFY_FD);

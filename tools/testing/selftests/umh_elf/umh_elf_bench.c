@@ -13,7 +13,7 @@
  * with the test driver lib/test_umh_elf.c loaded, and expects:
  *
  *	/lib/modules/$(uname -r)/extra/{umh_elf_tiny,umh_elf_test,
- *		umh_elf_echo,umh_elf_regular}.ko		signed
+ *		umh_elf_echo,umh_elf_always,umh_elf_regular}.ko	signed
  *	/opt/umh_elf/NAME.unsigned.ko		unsigned copies
  *	/opt/umh_elf/umh_elf_tiny_{1,4,16}m{.unsigned,}.ko	the tiny module
  *		padded to 1, 4 and 16 MiB with a section that is not loaded
@@ -40,7 +40,8 @@
  * stderr.  A benchmark, not a test: it never fails on a target, and it
  * exits non-zero only if it cannot run at all.
  *
- *	umh_elf_bench [-q] [launch|size|ready|channel|memory|scale|device]...
+ *	umh_elf_bench [-q] [launch|size|ready|channel|memory|scale|device|
+ *			   restart]...
  *
  * -q: three rounds per measurement, to try it out.  No section: all.
  */
@@ -77,6 +78,8 @@
 #define TINY		"umh_elf_tiny"
 #define TEST		"umh_elf_test"
 #define ECHO		"umh_elf_echo"
+/* The selftests' echo server with restart=always. */
+#define ALWAYS		"umh_elf_always"
 #define REGULAR		"umh_elf_regular"
 /* The echo sample loadable, and built in (CONFIG_SAMPLE_UMH_ELF_BUILTIN). */
 #define SAMPLE_ECHO	"umh_sample_echo"
@@ -2288,6 +2291,77 @@ out:
 	unload(EDU_DRV);
 }
 
+/* 8. Restart */
+
+/*
+ * kill -9 of the main process of the loaded restart=always @op->unload
+ * until its next instance is ready: the test driver holds a reference
+ * and calls through it ("heldcall"), a call that waits for the next
+ * instance to say READY=1, then makes one 64-byte round trip.  A call
+ * that reached the killed instance fails with EPIPE and is made again,
+ * 1 ms later.
+ * The load before and the hold, release and rmmod after are not timed.
+ */
+static int op_restart(struct op *op, double *ms)
+{
+	char path[PATH_MAX];
+	double t0;
+	long pid;
+	int err;
+
+	err = load_fd(op->fd, op->arg);
+	if (err)
+		return err;
+	err = drive(NULL, "hold %s", op->unload);
+	if (err)
+		goto out;
+	snprintf(path, sizeof(path), "/sys/module/%s/elf/pid", op->unload);
+	pid = read_number(path);
+	t0 = now_ms();
+	if (pid <= 0 || kill(pid, SIGKILL)) {
+		err = -ESRCH;
+		goto release;
+	}
+	/* Until the kernel has seen the end, a call meets the dead one. */
+	do {
+		err = drive(NULL, "heldcall 64 %d", CALL_TIMEOUT_MS);
+		if (err == -EPIPE)
+			usleep(1000);
+	} while (err == -EPIPE && now_ms() - t0 < CALL_TIMEOUT_MS);
+	*ms = now_ms() - t0;
+release:
+	drive(NULL, "release");
+out:
+	return unload(op->unload) ?: err;
+}
+
+static void bench_restart(void)
+{
+	struct op ops[] = {
+		{ .what = "finit_module(" ALWAYS ") until ready",
+		  .run = op_load, .fd = open_extra(ALWAYS), .arg = "",
+		  .unload = ALWAYS, .scale = 1 },
+		{ .what = "kill -9 of " ALWAYS " until ready again",
+		  .run = op_restart, .fd = open_extra(ALWAYS), .arg = "",
+		  .unload = ALWAYS, .scale = 1 },
+	};
+	const struct reps r = { 15, 30, 45e3 };
+	unsigned int i;
+
+	progress("restart");
+	unload(ALWAYS);
+	measure("restart", ops, ARRAY_SIZE(ops), &r);
+	desc("restart.latency",
+	     "kill -9 of the main process of the signed %s (restart=always, the selftests' echo server; the first restart after its load) until its next instance is ready: an in-kernel call through a reference held across the restart returns (it waits for READY=1, then makes one 64-byte round trip, included), against finit_module() of the same module until it returns (READY=1), as ready.finit measures a load, in turn",
+	     ALWAYS);
+	if (row("restart.latency", "ms", &ops[1].s, &ops[0].s))
+		check_target("restart.latency", "<= 1.25x ready of a load",
+			     ratio_at_most(&ops[1].s, &ops[0].s, 1.25));
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		if (ops[i].fd >= 0)
+			close(ops[i].fd);
+}
+
 /* Main */
 
 static const struct {
@@ -2302,6 +2376,7 @@ static const struct {
 	{ "memory", bench_memory, false },
 	{ "scale", bench_scale, true },
 	{ "device", bench_device, false },
+	{ "restart", bench_restart, true },
 };
 
 #define NSECTIONS	ARRAY_SIZE(sections)
@@ -2351,6 +2426,7 @@ int main(int argc, char **argv)
 
 	unload(TEST);
 	unload(ECHO);
+	unload(ALWAYS);
 	unload(REGULAR);
 	for (i = 0; i < NSECTIONS; i++) {
 		if (any && !want[i])

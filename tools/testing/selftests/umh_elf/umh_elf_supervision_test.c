@@ -47,6 +47,13 @@
 #define OOMER		"umh_elf_oomer"
 #define LIMITS		"umh_elf_limits"
 #define LIMITS_CGROUP	"/sys/fs/cgroup/elf-modules/" LIMITS
+#define OOMER_CGROUP	"/sys/fs/cgroup/elf-modules/" OOMER
+
+/* The ready timeout of loads and restarts, and its default. */
+#define READY_TIMEOUT	"/sys/module/module/parameters/elf_ready_timeout_ms"
+#define READY_TIMEOUT_DEFAULT	"30000"
+/* A file test_module.c's mode=readyonce creates on its first run. */
+#define MARKER		"/tmp/umh_elf_readyonce"
 
 /* Per test, in seconds: a crash loop takes about 6 s. */
 #define TEST_TIMEOUT	90
@@ -72,6 +79,8 @@ static void env_reset(void)
 		kill_procs(test_modules[i]);
 		WAIT_UNTIL(count_procs(test_modules[i]) <= 0);
 	}
+	write_text(READY_TIMEOUT, READY_TIMEOUT_DEFAULT);
+	unlink(MARKER);
 }
 
 FIXTURE(sup) {
@@ -230,6 +239,83 @@ TEST_F_TIMEOUT(sup, crash_loop_gives_up, TEST_TIMEOUT)
 	/* The last backoff (1.6 s) is longer than the first (0.1 s). */
 	EXPECT_LT(1500, t[0] - t[BURST]);
 	EXPECT_EQ(0, count_procs(ONFAIL));
+}
+
+/*
+ * A restarted instance has the ready timeout of a load: one that does
+ * not say READY=1 within elf_ready_timeout_ms is killed, its end is
+ * "timeout" (elf/last_end, the restarting line), and it counts for the
+ * give-up window like any other end.  mode=readyonce is ready on its
+ * first run only.
+ */
+TEST_F_TIMEOUT(sup, restart_ready_timeout_gives_up, TEST_TIMEOUT)
+{
+	long long t1, t2;
+	char buf[64];
+	int k;
+
+	ASSERT_EQ(0, write_text(READY_TIMEOUT, "1000"));
+	ASSERT_EQ(0, load_ko(ONFAIL, "mode=readyonce marker=" MARKER));
+	ASSERT_LT(0, kill_main(ONFAIL));
+	ASSERT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": restarting (signal 9), attempt 1\n"));
+	t1 = now_ms();
+	ASSERT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": restarting (timeout), attempt 2\n"));
+	t2 = now_ms();
+	/* The 100 ms backoff, then the instance's 1 s; not 30 s. */
+	EXPECT_LE(900, t2 - t1);
+	EXPECT_GT(4000, t2 - t1);
+	EXPECT_STREQ("timeout", attr(ONFAIL, "elf/last_end", buf,
+				     sizeof(buf)));
+	for (k = 3; k <= BURST; k++) {
+		snprintf(buf, sizeof(buf), "elf-module " ONFAIL
+			 ": restarting (timeout), attempt %d\n", k);
+		ASSERT_TRUE(WAIT_UNTIL(kmsg_count(&self->log, buf) > 0))
+			TH_LOG("no %s", buf);
+	}
+	ASSERT_TRUE(WAIT_UNTIL(kmsg_count(&self->log, "elf-module " ONFAIL
+				": gave up restarting: 5 restarts within 60 s\n") > 0));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " ONFAIL ": stopped (timeout)"));
+	EXPECT_TRUE(WAIT_UNTIL(module_gone(ONFAIL)));
+	EXPECT_EQ(BURST + 1, kmsg_count(&self->log, "elf-module " ONFAIL
+					": started pid"));
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(ONFAIL) <= 0));
+}
+
+/*
+ * An instance that timed out does not stop the next one from running:
+ * once the program says READY=1 again, the module stays, and the timer
+ * of a ready instance does nothing.
+ */
+TEST_F_TIMEOUT(sup, restart_ready_timeout_then_ready, TEST_TIMEOUT)
+{
+	char buf[64], want[16];
+	int restarts;
+	pid_t pid;
+
+	ASSERT_EQ(0, write_text(READY_TIMEOUT, "1000"));
+	ASSERT_EQ(0, load_ko(ONFAIL, "mode=readyonce marker=" MARKER));
+	ASSERT_LT(0, kill_main(ONFAIL));
+	ASSERT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": restarting (timeout), attempt 2\n"));
+	/* The next instance finds no marker: it is ready. */
+	ASSERT_EQ(0, unlink(MARKER));
+	ASSERT_TRUE(WAIT_UNTIL(access(MARKER, F_OK) == 0));
+	ASSERT_TRUE(WAIT_UNTIL(elf_pid(ONFAIL) > 0));
+	pid = elf_pid(ONFAIL);
+	restarts = kmsg_count(&self->log, ": restarting (");
+	usleep(2500000);	/* past its ready timeout */
+	EXPECT_EQ(pid, elf_pid(ONFAIL));
+	EXPECT_EQ(restarts, kmsg_count(&self->log, ": restarting ("));
+	EXPECT_TRUE(module_live(ONFAIL));
+	snprintf(want, sizeof(want), "%d", restarts);
+	EXPECT_STREQ(want, attr(ONFAIL, "elf/restarts", buf, sizeof(buf)));
+	EXPECT_STREQ("timeout", attr(ONFAIL, "elf/last_end", buf,
+				     sizeof(buf)));
+	EXPECT_EQ(0, unload(ONFAIL));
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(ONFAIL) <= 0));
 }
 
 /* restart= with a value the kernel does not know: -EINVAL, one line. */
@@ -488,23 +574,115 @@ TEST_F_TIMEOUT(sup, sysfs_restart_only_lowered, TEST_TIMEOUT)
 	EXPECT_EQ(0, kmsg_count(&self->log, ": restarting ("));
 }
 
-/*
- * The limits are set at load only (elf.KEY=): their sysfs files are
- * read-only, also for root, and the cgroup's stay as they were.
- */
-TEST_F_TIMEOUT(sup, sysfs_limits_read_only, TEST_TIMEOUT)
+/* Whether the small file @path holds @want. */
+static bool file_is(const char *path, const char *want)
 {
 	char buf[64];
 
-	ASSERT_EQ(0, load_ko(LIMITS, "mode=ready"));
-	EXPECT_EQ(-EACCES, write_policy(LIMITS, "memory_max", "16M"));
-	EXPECT_EQ(-EACCES, write_policy(LIMITS, "pids_max", "4"));
-	EXPECT_STREQ("33554432", attr(LIMITS, "elf/memory_max", buf,
+	return read_text(path, buf, sizeof(buf)) >= 0 && !strcmp(buf, want);
+}
+
+/* Whether elf/status of @mod says @want. */
+static bool status_is(const char *mod, const char *want)
+{
+	char buf[128];
+
+	return !strcmp(attr(mod, "elf/status", buf, sizeof(buf)), want);
+}
+
+/*
+ * Send SIGUSR1 to the main process of @mod (mode=forkmaxlater) once it
+ * waits for it; 0 or -errno.
+ */
+static int forkmax_now(const char *mod)
+{
+	char want[64];
+	pid_t pid;
+
+	pid = elf_pid(mod);
+	snprintf(want, sizeof(want), "waiting for SIGUSR1 in %d", pid);
+	if (pid <= 0 || !WAIT_UNTIL(status_is(mod, want)))
+		return -ESRCH;
+	return kill(pid, SIGUSR1) ? -errno : 0;
+}
+
+/*
+ * In sysfs, root may lower the limits of a running module: sysfs shows
+ * them at once, its cgroup a moment later, and they hold (a fork past
+ * pids_max fails); a raise is refused with -EPERM, a malformed value
+ * with -EINVAL, one line each, and what is in force stays.
+ */
+TEST_F_TIMEOUT(sup, sysfs_limits_only_lowered, TEST_TIMEOUT)
+{
+	char buf[64];
+
+	ASSERT_EQ(0, load_ko(LIMITS, "mode=forkmaxlater"));
+	EXPECT_EQ(0, write_policy(LIMITS, "pids_max", "3"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " LIMITS
+			      ": pids_max set to 3\n"));
+	EXPECT_EQ(0, write_policy(LIMITS, "memory_max", "16M"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " LIMITS
+			      ": memory_max set to 16M\n"));
+	EXPECT_STREQ("3", attr(LIMITS, "elf/pids_max", buf, sizeof(buf)));
+	EXPECT_STREQ("16777216", attr(LIMITS, "elf/memory_max", buf,
 				      sizeof(buf)));
-	EXPECT_STREQ("8", attr(LIMITS, "elf/pids_max", buf, sizeof(buf)));
-	read_text(LIMITS_CGROUP "/pids.max", buf, sizeof(buf));
-	EXPECT_STREQ("8", buf);
+	EXPECT_TRUE(WAIT_UNTIL(file_is(LIMITS_CGROUP "/pids.max", "3")));
+	EXPECT_TRUE(WAIT_UNTIL(file_is(LIMITS_CGROUP "/memory.max",
+				       "16777216")));
+	EXPECT_EQ(-EPERM, write_policy(LIMITS, "pids_max", "4"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " LIMITS
+			      ": refused: pids_max=4 is looser than the pids_max in force\n"));
+	EXPECT_EQ(-EPERM, write_policy(LIMITS, "memory_max", "32M"));
+	EXPECT_EQ(-EINVAL, write_policy(LIMITS, "memory_max", "max"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " LIMITS
+			      ": refused: bad memory_max=max\n"));
+	EXPECT_EQ(-EINVAL, write_policy(LIMITS, "pids_max", "0"));
+	EXPECT_STREQ("3", attr(LIMITS, "elf/pids_max", buf, sizeof(buf)));
+	/* The main process and two children: the third fork fails. */
+	ASSERT_EQ(0, forkmax_now(LIMITS));
+	EXPECT_TRUE(WAIT_UNTIL(status_is(LIMITS, "forked 2, then EAGAIN")))
+		TH_LOG("status: %s", attr(LIMITS, "elf/status", buf,
+					  sizeof(buf)));
+	EXPECT_TRUE(file_is(LIMITS_CGROUP "/pids.max", "3"));
+	EXPECT_TRUE(file_is(LIMITS_CGROUP "/memory.max", "16777216"));
 	EXPECT_EQ(0, unload(LIMITS));
+}
+
+/*
+ * Limits lowered in sysfs hold for the next instances too: after a
+ * restart the new cgroup has them from the start.  A limit the author
+ * left out (pids_max of umh_elf_oomer) may be set to any valid value.
+ */
+TEST_F_TIMEOUT(sup, sysfs_limits_kept_across_restart, TEST_TIMEOUT)
+{
+	char buf[64];
+	pid_t old;
+
+	ASSERT_EQ(0, load_ko(OOMER, "mode=forkmaxlater"));
+	EXPECT_STREQ("max", attr(OOMER, "elf/pids_max", buf, sizeof(buf)));
+	EXPECT_EQ(0, write_policy(OOMER, "pids_max", "3"));
+	EXPECT_EQ(0, write_policy(OOMER, "memory_max", "16M"));
+	EXPECT_TRUE(WAIT_UNTIL(file_is(OOMER_CGROUP "/pids.max", "3")));
+	EXPECT_TRUE(WAIT_UNTIL(file_is(OOMER_CGROUP "/memory.max",
+				       "16777216")));
+	old = kill_main(OOMER);
+	ASSERT_LT(0, old);
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " OOMER
+			      ": restarting (signal 9), attempt 1\n"));
+	ASSERT_TRUE(WAIT_UNTIL(restarted(OOMER, old)));
+	ASSERT_TRUE(WAIT_UNTIL(kmsg_count(&self->log, "elf-module " OOMER
+					  ": started pid") == 2));
+	EXPECT_TRUE(file_is(OOMER_CGROUP "/pids.max", "3"));
+	EXPECT_TRUE(file_is(OOMER_CGROUP "/memory.max", "16777216"));
+	EXPECT_STREQ("3", attr(OOMER, "elf/pids_max", buf, sizeof(buf)));
+	EXPECT_STREQ("16777216", attr(OOMER, "elf/memory_max", buf,
+				      sizeof(buf)));
+	ASSERT_EQ(0, forkmax_now(OOMER));
+	EXPECT_TRUE(WAIT_UNTIL(status_is(OOMER, "forked 2, then EAGAIN")))
+		TH_LOG("status: %s", attr(OOMER, "elf/status", buf,
+					  sizeof(buf)));
+	EXPECT_EQ(0, unload(OOMER));
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(OOMER) <= 0));
 }
 
 /* In sysfs, root may shorten a watchdog, which then fires sooner. */
