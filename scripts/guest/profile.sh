@@ -71,8 +71,8 @@ profile_one() {
 }
 
 profile_one launch.fixed - $O/umh_elf_tiny.unsigned.ko
-profile_one launch.fixed.signed - $X/umh_elf_tiny.ko
-profile_one ready.finit umh_elf_test $X/umh_elf_test.ko mode=ready
+profile_one launch.fixed.signed - "$X/umh_elf_tiny.ko"
+profile_one ready.finit umh_elf_test "$X/umh_elf_test.ko" mode=ready
 if [ -f $O/umh_elf_tiny_16m.ko ]; then
 	profile_one launch.16m.signed - $O/umh_elf_tiny_16m.ko
 fi
