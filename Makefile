@@ -24,7 +24,7 @@ export TOP BUILD OUT KOUT SRC PRISTINE JOBS
 
 export EXTRA_FRAGMENT QEMU_TIMEOUT QEMU_SMP GUEST_APPEND
 
-.PHONY: help deps tree kernel kernel-nomod check check-debug series-check run shell series bench mutants clean distclean elfmod-run
+.PHONY: help deps tree kernel kernel-nomod check check-debug series-check run shell series bench profile profile-run mutants clean distclean elfmod-run
 
 help:
 	@echo "ELF modules for Linux"
@@ -38,6 +38,7 @@ help:
 	@echo "  make series   the patch series under out/series/, checkpatch --strict clean"
 	@echo "  make series-check  apply the series patch by patch, building after each"
 	@echo "  make bench    the benchmark table"
+	@echo "  make profile  the load path under the function graph tracer, phase by phase"
 	@echo "  make mutants  break the code one line at a time (scripts/mutants.txt); each must fail a test by name"
 	@echo "  make elfmod-run KO=NAME.ko [ARGS=\"p=v ...\"] [RUN_FLAGS=\"-t MS -i FILE\"]  (or M=dir NAME=name)"
 	@echo "               run an ELF module as a plain program; see what its load would return"
@@ -122,6 +123,23 @@ series-check: series
 bench: kernel
 	@UMH_ELF_BENCH=1 $(TOP)/scripts/run.sh bench
 	@$(TOP)/scripts/bench-report.sh
+
+# The load path of ELF modules under the function graph tracer, on a
+# kernel built apart in out/trace/ (umh_elf/config.trace): the guest
+# traces finit_module() of the tiny module and of umh_elf_test mode=ready
+# (scripts/guest/profile.sh), scripts/profile-report.sh sums up each
+# load by phase.  The whole trace is in out/trace/profile.log.
+# PROFILE_DEPTH: how deep the graph goes below each traced entry;
+# PROFILE_BENCH=SECTION: then run that section of make bench untraced.
+PROFILE_DEPTH ?= 4
+profile:
+	@$(MAKE) --no-print-directory OUT=$(TOP)/out/trace \
+		EXTRA_FRAGMENT=$(TOP)/tools/testing/selftests/umh_elf/config.trace \
+		profile-run
+profile-run: kernel
+	@UMH_ELF_BENCH=1 GUEST_APPEND="$(GUEST_APPEND) profile_depth=$(PROFILE_DEPTH) profile_bench=$(PROFILE_BENCH)" \
+		$(TOP)/scripts/run.sh profile >/dev/null
+	@$(TOP)/scripts/profile-report.sh $(OUT)/profile.log
 
 # The module authors' runner (tools/elfmod/elfmod-run.c), on the host:
 #   make elfmod-run KO=path/NAME.ko ARGS="count=3" RUN_FLAGS="-t 1000"
