@@ -35,19 +35,20 @@ done
 
 # ELF modules: NAME.ko for each name the tests load, from test_module.c:
 #   name:default-mode:capabilities ("-" for no capabilities= tag), and
-#   optionally memory_max=, pids_max=, restart= and watchdog_ms= values
-#   ("" for none).
+#   optionally memory_max=, pids_max=, restart=, watchdog_ms= and
+#   restart_max= values ("" for none).
 # umh_elf_echo serves the channel when loaded without parameters;
 # umh_elf_evil is an attacker's image with the name umh_elf_test.
 elf_module() {
 	file=$1 name=$2 mode=$3 caps=$4 mem=${5:-} pids=${6:-} restart=${7:-}
-	wd=${8:-}
+	wd=${8:-} rmax=${9:-}
 	set -- -DMODNAME="\"$name\"" -DDEFAULT_MODE="\"$mode\""
 	[ "$caps" = - ] || set -- "$@" -DCAPS="\"$caps\""
 	[ -z "$mem" ] || set -- "$@" -DMEMORY_MAX="\"$mem\""
 	[ -z "$pids" ] || set -- "$@" -DPIDS_MAX="\"$pids\""
 	[ -z "$restart" ] || set -- "$@" -DRESTART="\"$restart\""
 	[ -z "$wd" ] || set -- "$@" -DWATCHDOG_MS="\"$wd\""
+	[ -z "$rmax" ] || set -- "$@" -DRESTART_MAX="\"$rmax\""
 	[ "$file" = umh_elf_evil ] && set -- "$@" -DEVIL
 	$CC $CFLAGS "$@" -o "$T/opt/$file.unsigned.ko" "$ST/test_module.c" \
 		"$SRC/tools/lib/elfmod/elfmod.c"
@@ -66,6 +67,7 @@ elf_module umh_elf_limits umh_elf_limits ready - 32M 8
 elf_module umh_elf_onfail umh_elf_onfail ready - "" "" on-failure
 elf_module umh_elf_always umh_elf_always echo - "" "" always
 elf_module umh_elf_badrestart umh_elf_badrestart ready - "" "" sometimes
+elf_module umh_elf_badrestartmax umh_elf_badrestartmax ready - "" "" on-failure "" 11
 elf_module umh_elf_watchdog umh_elf_watchdog ready - "" "" on-failure 500
 elf_module umh_elf_oomer umh_elf_oomer eatmem - 32M "" on-failure
 elf_module umh_elf_evil umh_elf_test ready -

@@ -422,6 +422,7 @@ static struct attribute *elfmod_attrs[] = {
 	&elf_attr_pids.attr,
 	&elf_attr_pids_max.attr,
 	&elf_attr_restart.attr,
+	&elf_attr_restart_max.attr,
 	&elf_attr_restarts.attr,
 	&elf_attr_sha256.attr,
 	&elf_attr_signed.attr,

@@ -16,8 +16,13 @@
 #include "../umh_elf_proc.h"
 #include "elf_umh_policy.h"
 
-/* The ends elf_umh_restart.c remembers: the give-up threshold, at most. */
+/*
+ * restart_max=: the restarts within the window before giving up
+ * (elf_umh_restart.c), by default and at most.  The ends it remembers
+ * are at most that many.
+ */
 #define ELF_UMH_RESTART_BURST	5
+#define ELF_UMH_RESTART_MAX	10
 
 /**
  * struct elfmod_restarts - the restarts of a module (elf_umh_restart.c)
@@ -28,7 +33,7 @@
  * @count: restarts so far
  * @last_end: how the last instance ended ("exit N", "signal S"), or ""
  * @ends: jiffies of the latest ends that led to a restart, a ring
- * @nr_ends: ends recorded in @ends, at most %ELF_UMH_RESTART_BURST
+ * @nr_ends: ends recorded in @ends, at most the restart_max in force
  * @pending: an instance ended and the next one is not running yet;
  *	module_mutex protects it, and lockless readers use READ_ONCE()
  *
@@ -40,7 +45,7 @@ struct elfmod_restarts {
 	spinlock_t lock;	/* see @lock above */
 	unsigned int count;
 	char last_end[24];
-	unsigned long ends[ELF_UMH_RESTART_BURST];
+	unsigned long ends[ELF_UMH_RESTART_MAX];
 	unsigned int nr_ends;
 	bool pending;
 };
@@ -108,6 +113,7 @@ void elfmod_policy_stop(struct elf_module *em);
 extern struct module_attribute elf_attr_memory_max;
 extern struct module_attribute elf_attr_pids_max;
 extern struct module_attribute elf_attr_restart;
+extern struct module_attribute elf_attr_restart_max;
 extern struct module_attribute elf_attr_watchdog_ms;
 
 #endif /* _KERNEL_MODULE_ELF_UMH_H */

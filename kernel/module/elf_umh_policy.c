@@ -14,6 +14,9 @@
  *				(powers of 1024); at least 1
  *	pids_max=N		processes and threads, 1 to PID_MAX_LIMIT
  *	restart=no|on-failure|always
+ *	restart_max=N		restarts within 60 s before giving up, 0 to
+ *				ELF_UMH_RESTART_MAX; by default
+ *				ELF_UMH_RESTART_BURST (5); 0 is none
  *	watchdog_ms=N		WATCHDOG=1 due every N ms once ready,
  *				UMH_ELF_WATCHDOG_MIN_MS to ..._MAX_MS
  *
@@ -21,7 +24,9 @@
  * set any valid value.  A value the author set may be lowered, never
  * raised: a higher one fails the load with -EPERM.  restart= orders
  * always > on-failure > no (the default): the administrator may only go
- * down, so never enables a restart the author did not allow.  A
+ * down, so never enables a restart the author did not allow.
+ * restart_max= may be lowered below the signed one, or below the default
+ * where the author left it out, never raised.  A
  * watchdog may be made shorter, but not set where the author set none
  * (the program would not keep it).  A
  * malformed value, signed or given, fails the load with -EINVAL, as does
@@ -96,6 +101,23 @@ static bool elfmod_watchdog_tighter(u64 val, u64 signed_val)
 	return signed_val && val <= signed_val;
 }
 
+/* "0" to "ELF_UMH_RESTART_MAX", into *@val. */
+static int elfmod_parse_restart_max(const char *s, u64 *val)
+{
+	unsigned int n;
+
+	if (kstrtouint(s, 10, &n) || n > ELF_UMH_RESTART_MAX)
+		return -EINVAL;
+	*val = n;
+	return 0;
+}
+
+/* restart_max=: the signed one (or the default) is the most. */
+static bool elfmod_restart_max_tighter(u64 val, u64 signed_val)
+{
+	return signed_val >= val;
+}
+
 /* restart=: no further up the order always > on-failure > no. */
 static bool elfmod_restart_tighter(u64 val, u64 signed_val)
 {
@@ -107,12 +129,14 @@ static bool elfmod_restart_tighter(u64 val, u64 signed_val)
  * @name: the key, in .modinfo and after "elf." in the parameters
  * @parse: parse a value; 0, or -EINVAL if it is malformed
  * @tighter: whether a value given by the administrator is no looser
- *	than the signed one (0 if the author left the key out)
+ *	than the signed one (@dflt if the author left the key out)
+ * @dflt: the value of a key the author left out: 0, or a default
  */
 struct elfmod_policy_key_ops {
 	const char *name;
 	int (*parse)(const char *s, u64 *val);
 	bool (*tighter)(u64 val, u64 signed_val);
+	u64 dflt;
 };
 
 static const struct elfmod_policy_key_ops elfmod_policy_keys[] = {
@@ -122,6 +146,9 @@ static const struct elfmod_policy_key_ops elfmod_policy_keys[] = {
 			      elfmod_limit_tighter },
 	[ELFMOD_RESTART] = { "restart", elfmod_parse_restart,
 			     elfmod_restart_tighter },
+	[ELFMOD_RESTART_MAX] = { "restart_max", elfmod_parse_restart_max,
+				 elfmod_restart_max_tighter,
+				 ELF_UMH_RESTART_BURST },
 	[ELFMOD_WATCHDOG_MS] = { "watchdog_ms", umh_elf_parse_watchdog,
 				 elfmod_watchdog_tighter },
 };
@@ -140,7 +167,7 @@ const char *elfmod_policy_key_name(enum elfmod_policy_key key)
 	return elfmod_policy_keys[key].name;
 }
 
-/* The values the author signed; a key left out stays 0. */
+/* The values the author signed; a key left out gets its default. */
 static int elfmod_policy_signed(const char *name,
 				const char *const modinfo[ELFMOD_POLICY_KEYS],
 				struct elfmod_policy *policy)
@@ -150,6 +177,7 @@ static int elfmod_policy_signed(const char *name,
 
 	for (i = 0; i < ELFMOD_POLICY_KEYS; i++) {
 		k = &elfmod_policy_keys[i];
+		policy->signed_val[i] = k->dflt;
 		if (!modinfo[i])
 			continue;
 		if (k->parse(modinfo[i], &policy->signed_val[i])) {
@@ -313,7 +341,7 @@ static ssize_t elfmod_policy_store(struct module_kobject *mk,
 		return -EPERM;
 	}
 	WRITE_ONCE(em->policy.val[key], v);
-	/* restart= is read when an instance ends. */
+	/* restart= and restart_max= are read when an instance ends. */
 	switch (key) {
 	case ELFMOD_WATCHDOG_MS:
 		umh_elf_set_watchdog(&em->proc, v);
@@ -380,6 +408,22 @@ static ssize_t elf_restart_store(struct module_attribute *mattr,
 	return elfmod_policy_store(mk, ELFMOD_RESTART, buf, count);
 }
 
+static ssize_t elf_restart_max_show(struct module_attribute *mattr,
+				    struct module_kobject *mk, char *buf)
+{
+	struct elf_module *em = to_elf_module(mk->mod);
+
+	return sysfs_emit(buf, "%llu\n",
+			  READ_ONCE(em->policy.val[ELFMOD_RESTART_MAX]));
+}
+
+static ssize_t elf_restart_max_store(struct module_attribute *mattr,
+				     struct module_kobject *mk,
+				     const char *buf, size_t count)
+{
+	return elfmod_policy_store(mk, ELFMOD_RESTART_MAX, buf, count);
+}
+
 /* The watchdog in force, in ms; 0 for none. */
 static ssize_t elf_watchdog_ms_show(struct module_attribute *mattr,
 				    struct module_kobject *mk, char *buf)
@@ -404,5 +448,7 @@ struct module_attribute elf_attr_pids_max =
 	__ATTR(pids_max, 0644, elf_pids_max_show, elf_pids_max_store);
 struct module_attribute elf_attr_restart =
 	__ATTR(restart, 0644, elf_restart_show, elf_restart_store);
+struct module_attribute elf_attr_restart_max =
+	__ATTR(restart_max, 0644, elf_restart_max_show, elf_restart_max_store);
 struct module_attribute elf_attr_watchdog_ms =
 	__ATTR(watchdog_ms, 0644, elf_watchdog_ms_show, elf_watchdog_ms_store);

@@ -26,6 +26,7 @@ enum elfmod_policy_key {
 	ELFMOD_MEMORY_MAX,
 	ELFMOD_PIDS_MAX,
 	ELFMOD_RESTART,
+	ELFMOD_RESTART_MAX,
 	ELFMOD_WATCHDOG_MS,
 	ELFMOD_POLICY_KEYS,
 };
@@ -41,7 +42,8 @@ enum elfmod_restart {
  * struct elfmod_policy - the supervision policy of a module
  * @val: the value in force of each key; 0 is no limit for the limits,
  *	and "no" for restart
- * @signed_val: the value the author signed (0 if left out)
+ * @signed_val: the value the author signed; if left out, 0, or the
+ *	default of restart_max (%ELF_UMH_RESTART_BURST)
  *
  * Set at load, before the module starts.  Afterwards only a write to
  * /sys/module/NAME/elf/KEY changes @val, with WRITE_ONCE() under

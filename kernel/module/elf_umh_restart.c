@@ -5,7 +5,8 @@
  * When every process of a live module has ended on its own, the reap
  * work asks elfmod_restart_schedule() whether to start it again: with
  * restart=always whatever the end, with restart=on-failure unless the
- * main process exited 0, with restart=no (the default) never.  A module
+ * main process exited 0, with restart=no (the default) never, nor with
+ * restart_max=0.  A module
  * that ends before its load returned is not restarted: the load reports
  * that end.
  *
@@ -17,12 +18,15 @@
  * Restarts back off: the Kth end within ELF_UMH_RESTART_WINDOW waits
  * ELF_UMH_BACKOFF_MIN << (K - 1) before the next start (100, 200, 400,
  * 800, 1600 ms), never more than ELF_UMH_BACKOFF_MAX; the end after
- * ELF_UMH_RESTART_BURST restarts within the window gives up: the module
- * then ends as one without restart= does.  Each decision is one line:
+ * restart_max restarts within the window (by default
+ * ELF_UMH_RESTART_BURST, 5) gives up: the module then ends as one
+ * without restart= does.  restart_max is read at each end, so a lower
+ * one written to sysfs counts the ends already in the window.  Each
+ * decision is one line:
  *
  *	elf-module NAME: restarting (exit N | signal S | watchdog | oom |
  *				     timeout), attempt K
- *	elf-module NAME: gave up restarting: 5 restarts within 60 s
+ *	elf-module NAME: gave up restarting: N restarts within 60 s
  *
  * The module stays listed meanwhile, and the holders of references keep
  * them (umh_elf_get()): the struct elf_module stays, its struct
@@ -45,6 +49,8 @@
 /* Whether the end of @em is one that its restart= restarts. */
 static bool elfmod_restart_wanted(struct elf_module *em)
 {
+	if (!READ_ONCE(em->policy.val[ELFMOD_RESTART_MAX]))
+		return false;
 	switch (READ_ONCE(em->policy.val[ELFMOD_RESTART])) {
 	case ELFMOD_RESTART_ALWAYS:
 		return true;
@@ -58,10 +64,10 @@ static bool elfmod_restart_wanted(struct elf_module *em)
 /*
  * Record an end at @now; forget those older than the window.  Returns
  * the attempt the restart is (1 for the first end within the window),
- * or 0 once %ELF_UMH_RESTART_BURST restarts are within the window.
+ * or 0 once @max restarts are within the window.
  */
 static unsigned int elfmod_restart_count(struct elfmod_restarts *r,
-					 unsigned long now)
+					 unsigned long now, unsigned int max)
 {
 	unsigned int old = 0;
 
@@ -70,7 +76,7 @@ static unsigned int elfmod_restart_count(struct elfmod_restarts *r,
 		old++;
 	r->nr_ends -= old;
 	memmove(r->ends, r->ends + old, r->nr_ends * sizeof(r->ends[0]));
-	if (r->nr_ends == ELF_UMH_RESTART_BURST)
+	if (r->nr_ends >= max)
 		return 0;
 	r->ends[r->nr_ends++] = now;
 	return r->nr_ends;
@@ -90,7 +96,7 @@ static unsigned int elfmod_restart_count(struct elfmod_restarts *r,
 bool elfmod_restart_schedule(struct elf_module *em)
 {
 	struct elfmod_restarts *r = &em->restarts;
-	unsigned int attempt;
+	unsigned int attempt, max;
 	unsigned long delay;
 	char how[24];
 
@@ -103,11 +109,11 @@ bool elfmod_restart_schedule(struct elf_module *em)
 	spin_unlock(&r->lock);
 	if (!elfmod_restart_wanted(em))
 		return false;
-	attempt = elfmod_restart_count(r, jiffies);
+	max = READ_ONCE(em->policy.val[ELFMOD_RESTART_MAX]);
+	attempt = elfmod_restart_count(r, jiffies, max);
 	if (!attempt) {
 		pr_info("elf-module %s: gave up restarting: %u restarts within %u s\n",
-			em->mod.name, ELF_UMH_RESTART_BURST,
-			ELF_UMH_RESTART_WINDOW / HZ);
+			em->mod.name, max, ELF_UMH_RESTART_WINDOW / HZ);
 		return false;
 	}
 	delay = min_t(unsigned long, ELF_UMH_BACKOFF_MIN << (attempt - 1),

@@ -94,6 +94,12 @@
  */
 #define ELF_MODULE_RESTART(r)		ELF_MODULE_INFO(restart, r)
 /*
+ * ELF_MODULE_RESTART_MAX("3"): the restarts within 60 s after which the
+ * kernel gives up, 0 to 10 (the default: 5; 0: never restart).  The
+ * administrator may lower it, never raise it.
+ */
+#define ELF_MODULE_RESTART_MAX(n)	ELF_MODULE_INFO(restart_max, n)
+/*
  * ELF_MODULE_WATCHDOG_MS("5000"): once ready, the module calls
  * elf_module_watchdog() at least that often, or the kernel kills it
  * (SIGABRT, then SIGKILL) and its restart= applies.

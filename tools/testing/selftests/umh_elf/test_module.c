@@ -4,7 +4,7 @@
  * -DMODNAME='"NAME"', -DDEFAULT_MODE='"MODE"', and optionally
  * -DCAPS='"cap_a,cap_b"' (a capabilities= tag), -DMEMORY_MAX='"32M"' and
  * -DPIDS_MAX='"8"' (limits), -DRESTART='"on-failure"' (restart=),
- * -DWATCHDOG_MS='"500"' (watchdog_ms=) and
+ * -DWATCHDOG_MS='"500"' (watchdog_ms=), -DRESTART_MAX='"3"' (restart_max=) and
  * -DEVIL (another image of the same name);
  * what it does is chosen by its parameters:
  *
@@ -119,6 +119,9 @@ ELF_MODULE_RESTART(RESTART);
 #endif
 #ifdef WATCHDOG_MS
 ELF_MODULE_WATCHDOG_MS(WATCHDOG_MS);
+#endif
+#ifdef RESTART_MAX
+ELF_MODULE_RESTART_MAX(RESTART_MAX);
 #endif
 #ifdef EVIL
 /* The attacker's image: same name, other bytes. */

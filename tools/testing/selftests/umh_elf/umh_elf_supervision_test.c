@@ -10,7 +10,8 @@
  *
  * The modules (test_module.c): umh_elf_onfail says restart=on-failure,
  * umh_elf_always restart=always (and serves the channel by default),
- * umh_elf_badrestart restart=sometimes, umh_elf_watchdog watchdog_ms=500
+ * umh_elf_badrestart restart=sometimes, umh_elf_badrestartmax
+ * restart=on-failure and restart_max=11, umh_elf_watchdog watchdog_ms=500
  * and restart=on-failure, umh_elf_oomer memory_max=32M and
  * restart=on-failure (eats memory by default), umh_elf_test nothing.
  */
@@ -43,6 +44,7 @@
 #define ONFAIL		"umh_elf_onfail"
 #define ALWAYS		"umh_elf_always"
 #define BADRESTART	"umh_elf_badrestart"
+#define BADRESTARTMAX	"umh_elf_badrestartmax"
 #define WATCHDOG	"umh_elf_watchdog"
 #define OOMER		"umh_elf_oomer"
 #define LIMITS		"umh_elf_limits"
@@ -62,7 +64,7 @@
 #define BURST		5
 
 static const char * const test_modules[] = {
-	MOD, ONFAIL, ALWAYS, BADRESTART, WATCHDOG, OOMER, LIMITS,
+	MOD, ONFAIL, ALWAYS, BADRESTART, BADRESTARTMAX, WATCHDOG, OOMER, LIMITS,
 };
 
 /* Unload the test modules and wait until no process of them is left. */
@@ -138,9 +140,11 @@ TEST_F_TIMEOUT(sup, restart_policy_in_sysfs, TEST_TIMEOUT)
 					sizeof(buf)));
 	EXPECT_STREQ("0", attr(ONFAIL, "elf/restarts", buf, sizeof(buf)));
 	EXPECT_STREQ("", attr(ONFAIL, "elf/last_end", buf, sizeof(buf)));
+	EXPECT_STREQ("5", attr(ONFAIL, "elf/restart_max", buf, sizeof(buf)));
 	EXPECT_EQ(0, unload(ONFAIL));
 	ASSERT_EQ(0, load_ko(MOD, "mode=ready"));
 	EXPECT_STREQ("no", attr(MOD, "elf/restart", buf, sizeof(buf)));
+	EXPECT_STREQ("5", attr(MOD, "elf/restart_max", buf, sizeof(buf)));
 	EXPECT_EQ(0, unload(MOD));
 }
 
@@ -370,6 +374,77 @@ TEST_F_TIMEOUT(sup, restart_admin_loosen_refused, TEST_TIMEOUT)
 }
 
 /*
+ * elf.restart_max=1: the first end is restarted, the second gives up,
+ * and the give-up line says the number in force.
+ */
+TEST_F_TIMEOUT(sup, restart_max_lowered_at_load, TEST_TIMEOUT)
+{
+	char buf[64];
+	pid_t old;
+
+	ASSERT_EQ(0, load_ko(ONFAIL, "mode=ready elf.restart_max=1"));
+	EXPECT_STREQ("1", attr(ONFAIL, "elf/restart_max", buf, sizeof(buf)));
+	old = kill_main(ONFAIL);
+	ASSERT_LT(0, old);
+	ASSERT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": restarting (signal 9), attempt 1\n"));
+	ASSERT_TRUE(WAIT_UNTIL(restarted(ONFAIL, old)));
+	EXPECT_STREQ("1", attr(ONFAIL, "elf/restarts", buf, sizeof(buf)));
+	ASSERT_LT(0, kill_main(ONFAIL));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": gave up restarting: 1 restarts within 60 s\n"));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " ONFAIL ": stopped (signal 9)"));
+	EXPECT_TRUE(WAIT_UNTIL(module_gone(ONFAIL)));
+	EXPECT_EQ(1, kmsg_count(&self->log, ": restarting ("));
+	EXPECT_EQ(2, kmsg_count(&self->log, "elf-module " ONFAIL
+				": started pid"));
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(ONFAIL) <= 0));
+}
+
+/*
+ * elf.restart_max=0: never restarted, though restart= allows it, and
+ * nothing is given up.  Above the signed value (by default 5) it is
+ * -EPERM, malformed or above 10 -EINVAL; one line each, nothing runs.
+ */
+TEST_F_TIMEOUT(sup, restart_max_admin_at_load, TEST_TIMEOUT)
+{
+	char buf[64];
+
+	EXPECT_EQ(-EPERM, load_ko(ONFAIL, "mode=ready elf.restart_max=6"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": rejected: elf.restart_max=6 is above the signed restart_max\n"));
+	EXPECT_EQ(-EINVAL, load_ko(ONFAIL, "mode=ready elf.restart_max=11"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": rejected: bad elf.restart_max=11\n"));
+	EXPECT_EQ(-EINVAL, load_ko(ONFAIL, "mode=ready elf.restart_max=many"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": rejected: bad elf.restart_max=many\n"));
+	EXPECT_EQ(3, kmsg_count(&self->log, "elf-module " ONFAIL));
+	EXPECT_TRUE(module_gone(ONFAIL));
+	EXPECT_EQ(0, count_procs(ONFAIL));
+	ASSERT_EQ(0, load_ko(ONFAIL, "mode=ready elf.restart_max=0"));
+	EXPECT_STREQ("0", attr(ONFAIL, "elf/restart_max", buf, sizeof(buf)));
+	ASSERT_LT(0, kill_main(ONFAIL));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " ONFAIL ": stopped (signal 9)"));
+	EXPECT_TRUE(WAIT_UNTIL(module_gone(ONFAIL)));
+	EXPECT_EQ(0, kmsg_count(&self->log, ": restarting ("));
+	EXPECT_EQ(0, kmsg_count(&self->log, "gave up restarting"));
+}
+
+/* restart_max= above 10 in .modinfo: -EINVAL, one line. */
+TEST_F_TIMEOUT(sup, restart_max_malformed_refused, TEST_TIMEOUT)
+{
+	EXPECT_EQ(-EINVAL, load_ko(BADRESTARTMAX, ""));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " BADRESTARTMAX
+			      ": rejected: bad restart_max= in .modinfo: '11'\n"));
+	EXPECT_EQ(1, kmsg_count(&self->log, "elf-module " BADRESTARTMAX));
+	EXPECT_TRUE(module_gone(BADRESTARTMAX));
+	EXPECT_EQ(0, count_procs(BADRESTARTMAX));
+}
+
+/*
  * rmmod during a backoff: the fourth restart waits 800 ms; rmmod then
  * cancels it at once, and nothing starts afterwards.
  */
@@ -572,6 +647,42 @@ TEST_F_TIMEOUT(sup, sysfs_restart_only_lowered, TEST_TIMEOUT)
 			      "elf-module " ONFAIL ": stopped (signal 9)"));
 	EXPECT_TRUE(WAIT_UNTIL(module_gone(ONFAIL)));
 	EXPECT_EQ(0, kmsg_count(&self->log, ": restarting ("));
+}
+
+/*
+ * In sysfs, root may lower restart_max, never raise it; each refusal is
+ * -EPERM or -EINVAL and one line.  Lowered to 0, a kill is the end.
+ */
+TEST_F_TIMEOUT(sup, sysfs_restart_max_only_lowered, TEST_TIMEOUT)
+{
+	char buf[64];
+
+	ASSERT_EQ(0, load_ko(ONFAIL, "mode=ready"));
+	EXPECT_EQ(-EPERM, write_policy(ONFAIL, "restart_max", "6"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": refused: restart_max=6 is looser than the restart_max in force\n"));
+	EXPECT_EQ(-EINVAL, write_policy(ONFAIL, "restart_max", "11"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": refused: bad restart_max=11\n"));
+	EXPECT_EQ(-EINVAL, write_policy(ONFAIL, "restart_max", "many"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": refused: bad restart_max=many\n"));
+	EXPECT_STREQ("5", attr(ONFAIL, "elf/restart_max", buf, sizeof(buf)));
+	EXPECT_EQ(0, write_policy(ONFAIL, "restart_max", "2"));
+	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": restart_max set to 2\n"));
+	EXPECT_STREQ("2", attr(ONFAIL, "elf/restart_max", buf, sizeof(buf)));
+	/* Down is one way: no way back up to the default. */
+	EXPECT_EQ(-EPERM, write_policy(ONFAIL, "restart_max", "3"));
+	EXPECT_EQ(2, kmsg_count(&self->log, "is looser than the restart_max"));
+	EXPECT_EQ(0, write_policy(ONFAIL, "restart_max", "0"));
+	EXPECT_STREQ("0", attr(ONFAIL, "elf/restart_max", buf, sizeof(buf)));
+	ASSERT_LT(0, kill_main(ONFAIL));
+	EXPECT_TRUE(kmsg_wait(&self->log,
+			      "elf-module " ONFAIL ": stopped (signal 9)"));
+	EXPECT_TRUE(WAIT_UNTIL(module_gone(ONFAIL)));
+	EXPECT_EQ(0, kmsg_count(&self->log, ": restarting ("));
+	EXPECT_EQ(0, kmsg_count(&self->log, "gave up restarting"));
 }
 
 /* Whether the small file @path holds @want. */
