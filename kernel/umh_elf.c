@@ -475,6 +475,36 @@ static void umh_elf_chan_check(struct umh_elf_proc *proc)
 	umh_elf_chan_end(proc);
 }
 
+/*
+ * Every process of @proc is gone, the main one with @status (unless an
+ * earlier look saw it exit): say so to waiters, and let the channel,
+ * the watchdog and the cgroup go.
+ */
+static void umh_elf_end(struct umh_elf_proc *proc, int status)
+{
+	/* Before the cgroup goes (umh_elf_contain_retire()). */
+	bool oom = umh_elf_contain_oom_killed(proc);
+
+	spin_lock(&proc->lock);
+	if (!proc->exited) {
+		proc->exited = true;
+		proc->exit_status = status;
+	}
+	proc->oom_killed |= oom;
+	proc->gone = true;
+	/*
+	 * A module that may be restarted: calls wait for the next instance
+	 * from now on, until the loader says it is not coming.
+	 */
+	if (proc->keep_image)
+		proc->restarting = true;
+	spin_unlock(&proc->lock);
+
+	umh_elf_watchdog_stop(proc, false);
+	umh_elf_chan_end(proc);
+	umh_elf_contain_retire(proc);
+}
+
 static void umh_elf_event(struct work_struct *work)
 {
 	struct umh_elf_proc *proc = container_of(work, struct umh_elf_proc,
@@ -494,34 +524,22 @@ static void umh_elf_event(struct work_struct *work)
 	umh_elf_drain(proc, proc->err, umh_elf_err_bytes);
 
 	spin_lock(&proc->lock);
-	if (exited && !proc->exited) {
+	now_gone = !proc->gone && (exited || proc->exited) && !populated;
+	/* The end of a module is told below, after its last words. */
+	if (exited && !proc->exited && !now_gone) {
 		proc->exited = true;
 		proc->exit_status = status;
 	}
-	now_gone = !proc->gone && proc->exited && !populated;
-	proc->gone |= now_gone;
-	/*
-	 * A module that may be restarted: calls wait for the next instance
-	 * from now on, until the loader says it is not coming.
-	 */
-	if (now_gone && proc->keep_image)
-		proc->restarting = true;
 	spin_unlock(&proc->lock);
 
-	/* Before the cgroup goes (umh_elf_contain_retire()). */
-	if (now_gone && umh_elf_contain_oom_killed(proc)) {
-		spin_lock(&proc->lock);
-		proc->oom_killed = true;
-		spin_unlock(&proc->lock);
-	}
-
 	if (now_gone) {
-		umh_elf_watchdog_stop(proc, false);
-		umh_elf_chan_end(proc);
-		umh_elf_contain_retire(proc);
-		/* Its last words come before whoever logs its end. */
+		/*
+		 * Its last words come before whoever logs its end: a waiter
+		 * (woken by the close of fd 3, say) sees it gone only after.
+		 */
 		umh_elf_log_errline(proc);
 		umh_elf_report_suppressed(proc);
+		umh_elf_end(proc, status);
 	} else {
 		umh_elf_chan_check(proc);
 	}
