@@ -367,6 +367,14 @@ static ssize_t elfmod_policy_show_limit(struct module_kobject *mk,
 	return v ? sysfs_emit(buf, "%llu\n", v) : sysfs_emit(buf, "max\n");
 }
 
+/* A number in force, 0 included (restart_max, watchdog_ms). */
+static ssize_t elfmod_policy_show_num(struct module_kobject *mk,
+				      enum elfmod_policy_key key, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  READ_ONCE(to_elf_module(mk->mod)->policy.val[key]));
+}
+
 static ssize_t elf_memory_max_show(struct module_attribute *mattr,
 				   struct module_kobject *mk, char *buf)
 {
@@ -411,10 +419,7 @@ static ssize_t elf_restart_store(struct module_attribute *mattr,
 static ssize_t elf_restart_max_show(struct module_attribute *mattr,
 				    struct module_kobject *mk, char *buf)
 {
-	struct elf_module *em = to_elf_module(mk->mod);
-
-	return sysfs_emit(buf, "%llu\n",
-			  READ_ONCE(em->policy.val[ELFMOD_RESTART_MAX]));
+	return elfmod_policy_show_num(mk, ELFMOD_RESTART_MAX, buf);
 }
 
 static ssize_t elf_restart_max_store(struct module_attribute *mattr,
@@ -428,10 +433,7 @@ static ssize_t elf_restart_max_store(struct module_attribute *mattr,
 static ssize_t elf_watchdog_ms_show(struct module_attribute *mattr,
 				    struct module_kobject *mk, char *buf)
 {
-	struct elf_module *em = to_elf_module(mk->mod);
-
-	return sysfs_emit(buf, "%llu\n",
-			  READ_ONCE(em->policy.val[ELFMOD_WATCHDOG_MS]));
+	return elfmod_policy_show_num(mk, ELFMOD_WATCHDOG_MS, buf);
 }
 
 static ssize_t elf_watchdog_ms_store(struct module_attribute *mattr,
