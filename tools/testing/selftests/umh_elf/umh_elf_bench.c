@@ -1381,7 +1381,7 @@ static void bench_channel(void)
 	const double bulk_mib = BULK_CALLS * 2.0 * BULK_SIZE / MIB;
 	const struct reps r = { 7, 15, 40e3 };
 	int req_fd = -1, reply_fd = -1, err;
-	struct op ops[5] = {
+	struct op ops[7] = {
 		{ .what = "echo 64 B in-kernel API", .run = op_drive,
 		  .arg = rtt_cmd, .scale = 1e3 / RTT_CALLS },
 		{ .what = "echo 64 B over pipes", .run = op_user_echo,
@@ -2132,8 +2132,8 @@ static void edu_uio_unbind(const char *dir, struct op *op, void *bar)
 	unload("uio_pci_generic");
 }
 
-/* Put this process and the edu driver's on vCPU 0 (@pin) or on all. */
-static void edu_pin(bool pin)
+/* Put this process and the edu driver's on vCPU @cpu, or on all (-1). */
+static void edu_pin(int cpu)
 {
 	char path[] = "/sys/module/" EDU_DRV "/elf/pid", buf[32];
 	cpu_set_t set;
@@ -2142,7 +2142,7 @@ static void edu_pin(bool pin)
 
 	CPU_ZERO(&set);
 	for (i = 0; i < CPU_SETSIZE; i++)
-		if (!pin || !i)
+		if (cpu < 0 || i == cpu)
 			CPU_SET(i, &set);
 	pid = read_text(path, buf, sizeof(buf)) > 0 ? atoi(buf) : 0;
 	if (sched_setaffinity(0, sizeof(set), &set) ||
@@ -2167,6 +2167,22 @@ static int edu_coldplug(const char *dir)
 }
 
 /*
+ * @op once on each online vCPU, this process and the driver's pinned there:
+ * with 2 vCPUs, half of its samples run on the vCPU that takes the
+ * device's interrupt and half on the other, whichever side it measures.
+ */
+static void edu_measure_pinned(struct op *op, const struct reps *r)
+{
+	long cpu, cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	for (cpu = 0; cpu < cpus; cpu++) {
+		edu_pin(cpu);
+		measure("device", op, 1, r);
+	}
+	edu_pin(-1);
+}
+
+/*
  * One turn of the device rows with the glue bound: the ELF module's path
  * and polling in turn, then the same with the caller and the driver on one
  * vCPU.  The glue and the driver are unloaded after it.
@@ -2181,36 +2197,48 @@ static int edu_turn_glue(const char *dir, struct op *ops, void *bar,
 		err = ops[0].fd < 0 ? -errno : 0;
 		ops[3].fd = ops[0].fd;
 		ops[4].fd = ops[0].fd;
+		ops[5].fd = ops[0].fd;
 	}
 	if (!err) {
 		edu_bar = bar;
 		measure("device", ops, 2, r);
-		measure("device", &ops[4], 1, r);
-		edu_pin(true);
+		measure("device", &ops[5], 1, r);
+		edu_measure_pinned(&ops[4], r);
+		edu_pin(0);
 		measure("device", &ops[3], 1, r);
-		edu_pin(false);
+		edu_pin(-1);
 	}
 	if (ops[0].fd >= 0)
 		close(ops[0].fd);
 	ops[0].fd = -1;
 	ops[3].fd = -1;
 	ops[4].fd = -1;
+	ops[5].fd = -1;
 	unload(EDU_GLUE);
 	unload(EDU_DRV);
 	return err;
 }
 
-/* One turn of the UIO baseline, the device bound to uio_pci_generic. */
-static int edu_turn_uio(const char *dir, struct op *op, const struct reps *r)
+/*
+ * One turn of the UIO baseline, the device bound to uio_pci_generic:
+ * @free where the scheduler puts it, @pinned as edu_measure_pinned() does.
+ */
+static int edu_turn_uio(const char *dir, struct op *free, struct op *pinned,
+			const struct reps *r)
 {
 	void *uio_bar = MAP_FAILED;
-	int err = edu_uio_bind(dir, op, &uio_bar);
+	int err = edu_uio_bind(dir, free, &uio_bar);
 
 	if (!err) {
 		edu_bar = uio_bar;
-		measure("device", op, 1, r);
+		pinned->fd = free->fd;
+		pinned->fd2 = free->fd2;
+		measure("device", free, 1, r);
+		edu_measure_pinned(pinned, r);
 	}
-	edu_uio_unbind(dir, op, uio_bar);
+	pinned->fd = -1;
+	pinned->fd2 = -1;
+	edu_uio_unbind(dir, free, uio_bar);
 	return err;
 }
 
@@ -2218,7 +2246,7 @@ static void bench_device(void)
 {
 	/* EDU_TURNS turns of each binding, one after the other */
 	const struct reps r = { 5, 5, 30e3 };
-	struct op ops[5] = {
+	struct op ops[7] = {
 		{ .what = "n! through " EDU_DEV, .run = op_edu_dev, .fd = -1,
 		  .calls = EDU_CALLS, .scale = 1e3 / EDU_CALLS },
 		{ .what = "n! polling resource0", .run = op_edu_poll,
@@ -2228,8 +2256,14 @@ static void bench_device(void)
 		{ .what = "n! through " EDU_DEV " on one vCPU",
 		  .run = op_edu_dev, .fd = -1, .calls = EDU_CALLS,
 		  .scale = 1e3 / EDU_CALLS },
+		{ .what = "n! in the driver, timed by it, on each vCPU",
+		  .run = op_edu_time, .fd = -1, .calls = EDU_CALLS,
+		  .scale = 1e3 / EDU_CALLS },
 		{ .what = "n! in the driver, timed by it", .run = op_edu_time,
 		  .fd = -1, .calls = EDU_CALLS, .scale = 1e3 / EDU_CALLS },
+		{ .what = "n! through UIO, on each vCPU", .run = op_edu_uio,
+		  .fd = -1, .fd2 = -1, .calls = EDU_CALLS,
+		  .scale = 1e3 / EDU_CALLS },
 	};
 	char dir[PATH_MAX], path[PATH_MAX + 16];
 	void *bar = MAP_FAILED;
@@ -2260,18 +2294,22 @@ static void bench_device(void)
 			     strerror(-err));
 			goto out;
 		}
-		err = edu_turn_uio(dir, &ops[2], &r);
+		err = edu_turn_uio(dir, &ops[2], &ops[6], &r);
 		if (err)
 			note("device: uio_pci_generic: %s: the UIO baseline is missing",
 			     strerror(-err));
 	}
 
 	desc("device.irq_loop",
-	     "n! (n = %u) computed by QEMU's edu device, asked for with its interrupt and waited for, %u times back to back, by the ELF module %s on the device the glue %s handed it (BAR 0 file, eventfd signalled by the glue's interrupt handler), timed by the module (write \"time N\" to /dev/edu0), against the same loop in a user-space program that drives the device through UIO (uio_pci_generic: BAR 0 mapped from /dev/uioN, read() for the interrupt, INTx unmasked in config space); the device is bound to one and then the other, %u turns of %u samples each",
+	     "n! (n = %u) computed by QEMU's edu device, asked for with its interrupt and waited for, %u times back to back, by the ELF module %s on the device the glue %s handed it (BAR 0 file, eventfd signalled by the glue's interrupt handler), timed by the module (write \"time N\" to /dev/edu0), against the same loop in a user-space program that drives the device through UIO (uio_pci_generic: BAR 0 mapped from /dev/uioN, read() for the interrupt, INTx unmasked in config space); the device is bound to one and then the other, %u turns; in each, both sides run %u samples pinned to each vCPU in turn (with the driver's process), so that as many samples of each run on the vCPU that takes the interrupt",
 	     EDU_N, EDU_CALLS, EDU_DRV, EDU_GLUE, EDU_TURNS, r.min);
-	if (row("device.irq_loop", "us", &ops[4].s, &ops[2].s))
+	if (row("device.irq_loop", "us", &ops[4].s, &ops[6].s))
 		check_target("device.irq_loop", "<= 1.25x user space on UIO",
-			     ratio_at_most(&ops[4].s, &ops[2].s, 1.25));
+			     ratio_at_most(&ops[4].s, &ops[6].s, 1.25));
+	desc("device.irq_loop_free",
+	     "the same loop with both sides where the scheduler puts them (%u samples a turn): which vCPU each lands on, the one that takes the interrupt or the other, moves this ratio from run to run",
+	     r.min);
+	row("device.irq_loop_free", "us", &ops[5].s, &ops[2].s);
 	desc("device.fact_rtt",
 	     "n! (n = %u) through /dev/edu0: each request goes from the caller to the glue, over the channel to the ELF module, to the device and its interrupt, and back (%u requests a sample), against UIO as above; two channel hops more than UIO, each a wake-up of another process (channel.rtt_64B has the channel's own target)",
 	     EDU_N, EDU_CALLS);
