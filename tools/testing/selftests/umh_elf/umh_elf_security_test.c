@@ -1648,6 +1648,30 @@ FIXTURE_VARIANT_ADD(hostile_header, pids_max_twice) {
 	.ret = -ENOEXEC, .reason = DUPLICATE,
 };
 
+FIXTURE_VARIANT_ADD(hostile_header, restart_twice) {
+	.change = CH_MODINFO,
+	.modinfo = (const char * const []){
+		"name=" TINY, "restart=no", "restart=always", NULL,
+	},
+	.ret = -ENOEXEC, .reason = DUPLICATE,
+};
+
+FIXTURE_VARIANT_ADD(hostile_header, restart_max_twice) {
+	.change = CH_MODINFO,
+	.modinfo = (const char * const []){
+		"name=" TINY, "restart_max=1", "restart_max=1", NULL,
+	},
+	.ret = -ENOEXEC, .reason = DUPLICATE,
+};
+
+FIXTURE_VARIANT_ADD(hostile_header, watchdog_ms_twice) {
+	.change = CH_MODINFO,
+	.modinfo = (const char * const []){
+		"name=" TINY, "watchdog_ms=1000", "watchdog_ms=2000", NULL,
+	},
+	.ret = -ENOEXEC, .reason = DUPLICATE,
+};
+
 FIXTURE_SETUP(hostile_header)
 {
 	struct elf64_hdr *eh;
