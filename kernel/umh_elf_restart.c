@@ -105,6 +105,8 @@ void umh_elf_reset(struct umh_elf_proc *proc)
 	proc->watchdog_fired = false;
 	proc->oom_killed = false;
 	proc->timed_out = false;
+	/* elf/status is the running instance's: none until it says one */
+	proc->status[0] = '\0';
 	spin_unlock(&proc->lock);
 	proc->errlen = 0;
 	proc->ntflen = 0;

@@ -16,8 +16,9 @@
  *	mode=watchdog pings=N period_ms=P  say READY=1, then WATCHDOG=1
  *			every P ms (100 if not given), N times, then wait
  *	mode=never	never say READY=1
- *	mode=readyonce marker=PATH  say READY=1 if it creates PATH (the run
- *			that finds no PATH), else never; then wait
+ *	mode=readyonce marker=PATH  say STATUS=first run and READY=1 if it
+ *			creates PATH (the run that finds no PATH), else
+ *			neither; then wait
  *	mode=readynonl	write READY=1 without a newline, close fd 3, wait
  *	mode=readynonlopen  write READY=1 without a newline, keep fd 3, wait
  *	mode=readybad	write notify lines that are not READY=1 but start
@@ -747,6 +748,7 @@ int main(int argc, char **argv)
 		i = v ? open(v, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) : -1;
 		if (i >= 0) {
 			close(i);
+			elf_module_status("first run");
 			elf_module_ready();
 		}
 		wait_forever();

@@ -289,6 +289,27 @@ TEST_F_TIMEOUT(sup, restart_ready_timeout_gives_up, TEST_TIMEOUT)
 }
 
 /*
+ * elf/status is the running instance's: a restarted instance shows none
+ * until it sends STATUS= itself (mode=readyonce says "first run" on its
+ * first run only).
+ */
+TEST_F_TIMEOUT(sup, status_is_the_running_instances, TEST_TIMEOUT)
+{
+	char buf[64];
+	pid_t pid;
+
+	ASSERT_EQ(0, load_ko(ONFAIL, "mode=readyonce marker=" MARKER));
+	EXPECT_STREQ("first run", attr(ONFAIL, "elf/status", buf,
+				       sizeof(buf)));
+	pid = elf_pid(ONFAIL);
+	ASSERT_LT(0, kill_main(ONFAIL));
+	ASSERT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
+			      ": restarting (signal 9), attempt 1\n"));
+	ASSERT_TRUE(WAIT_UNTIL(elf_pid(ONFAIL) > 0 && elf_pid(ONFAIL) != pid));
+	EXPECT_STREQ("", attr(ONFAIL, "elf/status", buf, sizeof(buf)));
+}
+
+/*
  * An instance that timed out does not stop the next one from running:
  * once the program says READY=1 again, the module stays, and the timer
  * of a ready instance does nothing.
