@@ -501,6 +501,23 @@ static inline bool kmsg_read(int fd, char *rec, size_t size,
 	}
 }
 
+/* Whether a record of the kernel log since boot contains @needle. */
+static inline bool kmsg_since_boot(const char *needle)
+{
+	unsigned long long seq;
+	char rec[8192], *msg;
+	bool found = false;
+	int fd;
+
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while (!found && kmsg_read(fd, rec, sizeof(rec), &seq, &msg))
+		found = strstr(msg, needle);
+	close(fd);
+	return found;
+}
+
 /* Start collecting: the records logged from now on. */
 static inline int kmsg_open(struct kmsg *k)
 {
