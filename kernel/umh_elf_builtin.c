@@ -25,6 +25,7 @@
  * again).
  */
 #include <crypto/sha2.h>
+#include <linux/completion.h>
 #include <linux/glob.h>
 #include <linux/init.h>
 #include <linux/kmod.h>
@@ -256,11 +257,12 @@ static int umh_elf_builtin_wait(struct umh_elf_builtin *mod,
 }
 
 /*
- * Start @mod and wait until it is ready.  Called with @mod->start_lock
- * held, so concurrent starts of one module start one process: the others
- * wait for the lock and find it running.
+ * Start @mod for @by (named in the log) and wait until it is ready.
+ * Called with @mod->start_lock held, so concurrent starts of one module
+ * start one process: the others wait for the lock and find it running.
  */
-static int umh_elf_builtin_start(struct umh_elf_builtin *mod)
+static int umh_elf_builtin_start(struct umh_elf_builtin *mod,
+				 struct task_struct *by)
 {
 	const struct umh_elf_builtin_image *img = mod->img;
 	char *argv[2] = { (char *)mod->name };
@@ -281,7 +283,7 @@ static int umh_elf_builtin_start(struct umh_elf_builtin *mod)
 			  mod->name);
 	pr_info("elf-module %s: started pid %d, sha256 %*phN, built-in, by %s[%d]\n",
 		mod->name, umh_elf_pid(&run->proc), SHA256_DIGEST_SIZE,
-		mod->sha256, current->comm, task_pid_nr(current));
+		mod->sha256, by->comm, task_pid_nr(by));
 
 	ret = umh_elf_builtin_wait(mod, run);
 	if (ret == UMH_ELF_RUNNING && !umh_elf_dead(&run->proc)) {
@@ -306,13 +308,14 @@ put:
 }
 
 /*
- * The current run of @mod, started if needed, with a reference for the
- * in-kernel API; or an ERR_PTR(), also when the module ran to completion
- * (a one-shot job: -ENOENT, as for a loaded one).  Without @start, never
- * waits for a start in progress: the module does not run yet (-ENOENT).
+ * The current run of @mod, started if needed (for @by, named in the log),
+ * with a reference for the in-kernel API; or an ERR_PTR(), also when the
+ * module ran to completion (a one-shot job: -ENOENT, as for a loaded
+ * one).  Without @start, never waits for a start in progress: the module
+ * does not run yet (-ENOENT).
  */
 static struct umh_elf *umh_elf_builtin_use(struct umh_elf_builtin *mod,
-					   bool start)
+					   bool start, struct task_struct *by)
 {
 	struct umh_elf_run *run;
 	int ret = 0;
@@ -330,7 +333,7 @@ static struct umh_elf *umh_elf_builtin_use(struct umh_elf_builtin *mod,
 		umh_elf_builtin_drop_dead(mod);
 	if (!mod->run && start) {
 		mutex_unlock(&mod->lock);
-		ret = umh_elf_builtin_start(mod);
+		ret = umh_elf_builtin_start(mod, by);
 		mutex_lock(&mod->lock);
 	}
 	run = mod->run;
@@ -366,7 +369,7 @@ struct umh_elf *umh_elf_builtin_get(const char *name, bool start)
 {
 	struct umh_elf_builtin *mod = umh_elf_builtin_find(name);
 
-	return mod ? umh_elf_builtin_use(mod, start) : NULL;
+	return mod ? umh_elf_builtin_use(mod, start, current) : NULL;
 }
 
 /**
@@ -385,7 +388,7 @@ int umh_elf_builtin_request(const char *name)
 
 	if (!mod)
 		return -ENOENT;
-	h = umh_elf_builtin_use(mod, true);
+	h = umh_elf_builtin_use(mod, true, current);
 	if (IS_ERR(h))
 		return PTR_ERR(h) == -ENOENT ? 0 : PTR_ERR(h);
 	h->put(h);
@@ -396,7 +399,7 @@ static void umh_elf_builtin_start_work(struct work_struct *work)
 {
 	struct umh_elf_builtin *mod = container_of(work, struct umh_elf_builtin,
 						   start_work);
-	struct umh_elf *h = umh_elf_builtin_use(mod, true);
+	struct umh_elf *h = umh_elf_builtin_use(mod, true, current);
 
 	if (!IS_ERR(h))
 		h->put(h);
@@ -575,23 +578,73 @@ static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%s\n", running ? "running" : "stopped");
 }
 
+/*
+ * A start or stop asked for through elf/state, run by a work item while
+ * the writer waits.  The store holds its kernfs file's of->mutex, a lock
+ * class that every kernfs file shares, the module's cgroup files too; a
+ * start writes those files (the limits) under @start_lock, and a stop
+ * takes @start_lock.  Taken in the store, lockdep sees a cycle
+ * (of->mutex, start_lock, sb_writers of cgroupfs, of->mutex of a cgroup
+ * file) that could only close with the cgroup file system frozen; from
+ * the work item no kernfs lock is held under @start_lock.
+ */
+struct umh_elf_state_req {
+	struct work_struct work;
+	struct completion done;
+	struct umh_elf_builtin *mod;
+	struct task_struct *by;
+	bool start;
+	int ret;
+};
+
+static void umh_elf_state_work(struct work_struct *work)
+{
+	struct umh_elf_state_req *req = container_of(work,
+						     struct umh_elf_state_req,
+						     work);
+	struct umh_elf *h;
+
+	if (req->start) {
+		h = umh_elf_builtin_use(req->mod, true, req->by);
+		req->ret = PTR_ERR_OR_ZERO(h);
+		if (!req->ret)
+			h->put(h);
+	} else {
+		req->ret = umh_elf_builtin_stop(req->mod);
+	}
+	complete(&req->done);
+}
+
+/*
+ * Not killable: the work uses the writer's stack.  A start ends within
+ * the ready timeout, a stop within the stop timeout and its kill grace.
+ */
+static int umh_elf_state_change(struct umh_elf_builtin *mod, bool start)
+{
+	struct umh_elf_state_req req = {
+		.mod = mod, .by = current, .start = start,
+	};
+
+	INIT_WORK_ONSTACK(&req.work, umh_elf_state_work);
+	init_completion(&req.done);
+	queue_work(system_unbound_wq, &req.work);
+	wait_for_completion(&req.done);
+	destroy_work_on_stack(&req.work);
+	return req.ret;
+}
+
 static ssize_t state_store(struct kobject *kobj, struct kobj_attribute *attr,
 			   const char *buf, size_t count)
 {
 	struct umh_elf_builtin *mod = to_builtin(kobj);
-	struct umh_elf *h;
 	int ret;
 
-	if (sysfs_streq(buf, "stop")) {
-		ret = umh_elf_builtin_stop(mod);
-	} else if (sysfs_streq(buf, "start")) {
-		h = umh_elf_builtin_use(mod, true);
-		ret = PTR_ERR_OR_ZERO(h);
-		if (!ret)
-			h->put(h);
-	} else {
+	if (sysfs_streq(buf, "stop"))
+		ret = umh_elf_state_change(mod, false);
+	else if (sysfs_streq(buf, "start"))
+		ret = umh_elf_state_change(mod, true);
+	else
 		ret = -EINVAL;
-	}
 	return ret ?: count;
 }
 
@@ -743,7 +796,7 @@ static void umh_elf_builtin_boot(struct work_struct *work)
 	     mod < umh_elf_builtins + umh_elf_nr_builtins; mod++) {
 		if (!mod->start_boot)
 			continue;
-		h = umh_elf_builtin_use(mod, true);
+		h = umh_elf_builtin_use(mod, true, current);
 		if (!IS_ERR(h))
 			h->put(h);
 	}
