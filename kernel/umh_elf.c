@@ -194,6 +194,10 @@ static int umh_elf_child_init(struct subprocess_info *info, struct cred *new)
 	err = umh_elf_contain_enter(proc);
 	if (err)
 		return err;
+	/* A member of the cgroup from here on: umh_elf_spawn_failed() */
+	proc->task = get_task_struct(current);
+	WRITE_ONCE(proc->pid, get_pid(task_tgid(current)));
+
 	err = umh_elf_setup_fds(proc);
 	if (err)
 		return err;
@@ -204,9 +208,6 @@ static int umh_elf_child_init(struct subprocess_info *info, struct cred *new)
 		if (err)
 			return err;
 	}
-
-	proc->task = get_task_struct(current);
-	WRITE_ONCE(proc->pid, get_pid(task_tgid(current)));
 	return 0;
 }
 
@@ -700,6 +701,21 @@ int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 	return err;
 }
 
+/*
+ * The new process joined the module's cgroup and then failed (its exec,
+ * or the rest of umh_elf_child_init()): it is on its way out.  Wait until
+ * it has left, so that the cgroup, and with it the module's name, goes
+ * when the caller lets go of @proc, not a retry later
+ * (umh_elf_contain_drop()): a load of the same name may follow at once.
+ */
+static void umh_elf_spawn_failed(struct umh_elf_proc *proc)
+{
+	struct pid *pid = proc->pid;
+
+	if (pid)
+		wait_event(pid->wait_pidfd, umh_elf_main_exited(proc));
+}
+
 /**
  * umh_elf_spawn_file() - run an image file as the main process of a module
  * @proc: state set up by umh_elf_proc_init(), with no instance running
@@ -739,8 +755,10 @@ int umh_elf_spawn_file(struct umh_elf_proc *proc, struct file *exe,
 					      NULL, proc);
 	if (info)
 		err = call_usermodehelper_exec(info, UMH_WAIT_EXEC);
-	if (err)
+	if (err) {
+		umh_elf_spawn_failed(proc);
 		goto out;
+	}
 
 	umh_elf_watch(proc, &proc->watch_exit, &proc->pid->wait_pidfd,
 		      umh_elf_wake);

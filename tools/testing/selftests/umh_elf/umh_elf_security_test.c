@@ -2002,6 +2002,43 @@ TEST_F_TIMEOUT(security, mutation_fuzzer, FUZZ_TIMEOUT)
 }
 
 /*
+ * A program that exec refuses after it joined the module's cgroup (its
+ * first PT_LOAD asks for 1 TiB, which the loader's checks let through and
+ * exec cannot map: -ENOMEM): each load fails with exec's errno and one
+ * line, and the name is free when it returns: the unchanged module loads
+ * at once, with no "still alive" refusal.  In the plain boot (the others
+ * refuse the unsigned copies before any exec).
+ */
+TEST_F_TIMEOUT(security, exec_failure_frees_the_name, TEST_TIMEOUT)
+{
+	struct kmsg *log = &self->env.log;
+	struct elf64_phdr *ph;
+	struct image img;
+	int i, rounds = 20;
+
+	if (boot_mode() != BOOT_PLAIN)
+		SKIP(return, "the %s boot refuses unsigned images", boot_name());
+	img.buf = read_all(TINY_KO, &img.len);
+	ASSERT_NE(NULL, img.buf) TH_LOG("%s: %s", TINY_KO, strerror(errno));
+	for (i = 0; i < rounds; i++) {
+		ph = first_load(&img);
+		ASSERT_NE(NULL, ph);
+		ph->p_memsz = 1ULL << 40;
+		ASSERT_EQ(-ENOMEM, load_image(img.buf, img.len, ""));
+		free(img.buf);
+		img.buf = read_all(TINY_KO, &img.len);
+		ASSERT_NE(NULL, img.buf);
+		ASSERT_EQ(0, load_image(img.buf, img.len, ""))
+			TH_LOG("round %d: the load after a failed exec", i);
+	}
+	free(img.buf);
+	EXPECT_EQ(rounds, kmsg_count(log, "elf-module " TINY
+				     ": exec failed: -12"));
+	EXPECT_EQ(0, kmsg_count(log, "is still alive"));
+	EXPECT_TRUE(WAIT_UNTIL(count_procs(TINY) == 0));
+}
+
+/*
  * Last, what cannot be undone: these tests belong to the fixture defined
  * last, so they run after all the others, in this order.
  */
