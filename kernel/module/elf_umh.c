@@ -452,12 +452,22 @@ static int elfmod_sysfs_add(struct elf_module *em)
 	return 0;
 }
 
+static void elfmod_free_rcu(struct rcu_head *rcu)
+{
+	elfmod_free(container_of(rcu, struct elf_module, rcu));
+}
+
+/*
+ * The last reference is gone, and the module is off the list
+ * (elfmod_destroy()); RCU readers of the list may still look at its name,
+ * state, aliases and kallsyms: free it once they are done.
+ */
 static void elfmod_release(struct kref *kref)
 {
 	struct elf_module *em = container_of(kref, struct elf_module, kref);
 
 	umh_elf_release(&em->proc);
-	elfmod_free(em);
+	call_rcu(&em->rcu, elfmod_free_rcu);
 }
 
 /* umh_elf_put() of a loaded ELF module. */

@@ -87,6 +87,8 @@ struct elf_module {
 	char *args;
 	char **argv;
 	struct umh_elf handle;
+	/* elfmod_release(): freed a grace period after mod_unlink() */
+	struct rcu_head rcu;
 };
 
 static inline struct elf_module *to_elf_module(struct module *mod)
