@@ -884,6 +884,26 @@ static int op_exec_ready(struct op *op, double *ms)
 }
 
 /*
+ * The floor of a verified launch of an image of @op->size bytes:
+ * op_exec_ready() of it, plus one SHA-256 pass and one copy of that many
+ * bytes in the kernel (the bench helper's hashcopy), the least that a
+ * loader which checks the image on its own copy must add.
+ */
+static int op_ready_floor(struct op *op, double *ms)
+{
+	double hashcopy_ms;
+	int err;
+
+	err = op_exec_ready(op, ms);
+	if (!err)
+		err = drive_at(HELPER_RUN_FILE, &hashcopy_ms, "hashcopy %zu 1",
+			       op->size);
+	if (!err)
+		*ms += hashcopy_ms;
+	return err;
+}
+
+/*
  * The first use of a built-in ELF module (CONFIG_SAMPLE_UMH_ELF_BUILTIN):
  * stop it through sysfs (not timed), then time umh_elf_get() of it, which
  * starts it and returns once it is ready.
@@ -1276,6 +1296,9 @@ static void bench_ready(void)
 		{ .what = "finit_module(" ECHO_GLIBC ")", .run = op_load,
 		  .fd = open_file(OPT ECHO_GLIBC ".unsigned.ko"), .arg = "",
 		  .unload = ECHO_GLIBC, .scale = 1 },
+		/* .size: that of the signed image, set below */
+		{ .what = "fork+execve(" TEST ") until READY=1, hash+copy",
+		  .run = op_ready_floor, .arg = TEST_COPY, .scale = 1 },
 	};
 	const struct reps r = { 15, 30, 45e3 };
 	unsigned int i;
@@ -1300,6 +1323,10 @@ static void bench_ready(void)
 		close(builtin[0].fd);
 
 	progress("time to ready");
+	ops[7].size = file_mib(ops[0].fd) * MIB;
+	if (access(HELPER_RUN_FILE, W_OK))
+		note("%s: %s: no ready.floor (bench helper module)",
+		     HELPER_RUN_FILE, strerror(errno));
 	err = copy_exec(OPT TEST ".unsigned.ko", TEST_COPY);
 	if (err)
 		note("%s: %s", TEST_COPY, strerror(-err));
@@ -1316,6 +1343,21 @@ static void bench_ready(void)
 	row("ready.finit", "ms", &ops[0].s, &ops[2].s);
 	desc("ready.finit.unsigned", "the same with the unsigned %s", TEST);
 	row("ready.finit.unsigned", "ms", &ops[1].s, &ops[2].s);
+	desc("ready.floor",
+	     "the floor of a verified launch: fork()+execve() of %s until READY=1 as above, plus one SHA-256 pass and one copy in the kernel of as many bytes as the signed image (%zu; the bench helper's hashcopy), against the fork()+execve() alone",
+	     TEST, ops[7].size);
+	row("ready.floor", "ms", &ops[7].s, &ops[2].s);
+	desc("ready.finit.vs_floor",
+	     "ready.finit (signed) against ready.floor, in turn");
+	if (row("ready.finit.vs_floor", "ms", &ops[0].s, &ops[7].s))
+		check_target("ready.finit.vs_floor", "<= 1.25x the floor",
+			     ratio_at_most(&ops[0].s, &ops[7].s, 1.25));
+	desc("ready.finit.unsigned.vs_floor",
+	     "ready.finit.unsigned against ready.floor, in turn");
+	if (row("ready.finit.unsigned.vs_floor", "ms", &ops[1].s, &ops[7].s))
+		check_target("ready.finit.unsigned.vs_floor",
+			     "<= 1.25x the floor",
+			     ratio_at_most(&ops[1].s, &ops[7].s, 1.25));
 	desc("ready.request_module",
 	     "request_module() of the alias %s of the ELF module %s (modprobe; returns once it is ready) against request_module() of the regular module %s",
 	     ECHO_ALIAS, ECHO, REGULAR);
