@@ -241,24 +241,34 @@ TEST_F_TIMEOUT(builtin, get_starts_on_first_use, TEST_TIMEOUT)
 }
 
 /*
+ * Make kernel.modprobe a script that leaves MODPROBE_RAN, then runs the
+ * real modprobe: whether modprobe ran shows.  0 or -errno.
+ */
+static int modprobe_that_marks(void)
+{
+	FILE *f;
+
+	unlink(MODPROBE_RAN);
+	f = fopen(FAKE_MODPROBE, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "#!/bin/sh\ntouch " MODPROBE_RAN "\nexec " MODPROBE
+		   " \"$@\"\n");
+	if (fclose(f) || chmod(FAKE_MODPROBE, 0755))
+		return -errno;
+	return write_text(MODPROBE_PATH, FAKE_MODPROBE);
+}
+
+/*
  * request_module() of the alias starts it without modprobe: a
  * kernel.modprobe that leaves a mark is never run.
  */
 TEST_F_TIMEOUT(builtin, request_module_alias_runs_no_modprobe, TEST_TIMEOUT)
 {
-	FILE *f;
-
 	if (!modular())
 		SKIP(return, "no request_module() without CONFIG_MODULES");
 	ASSERT_EQ(0, stop(BUILTIN));
-	unlink(MODPROBE_RAN);
-	f = fopen(FAKE_MODPROBE, "w");
-	ASSERT_NE(NULL, f);
-	fprintf(f, "#!/bin/sh\ntouch " MODPROBE_RAN "\nexec " MODPROBE
-		   " \"$@\"\n");
-	fclose(f);
-	ASSERT_EQ(0, chmod(FAKE_MODPROBE, 0755));
-	ASSERT_EQ(0, write_text(MODPROBE_PATH, FAKE_MODPROBE));
+	ASSERT_EQ(0, modprobe_that_marks());
 
 	EXPECT_EQ(0, drv("request " BUILTIN_ALIAS " 1"));
 	EXPECT_TRUE(running(BUILTIN));
@@ -745,19 +755,10 @@ TEST_F_TIMEOUT(builtin, killed_caller_and_find_do_not_wait, TEST_TIMEOUT)
  */
 TEST_F_TIMEOUT(builtin, request_module_nowait_runs_no_modprobe, TEST_TIMEOUT)
 {
-	FILE *f;
-
 	if (!modular())
 		SKIP(return, "no request_module() without CONFIG_MODULES");
 	ASSERT_EQ(0, stop(BUILTIN));
-	unlink(MODPROBE_RAN);
-	f = fopen(FAKE_MODPROBE, "w");
-	ASSERT_NE(NULL, f);
-	fprintf(f, "#!/bin/sh\ntouch " MODPROBE_RAN "\nexec " MODPROBE
-		   " \"$@\"\n");
-	fclose(f);
-	ASSERT_EQ(0, chmod(FAKE_MODPROBE, 0755));
-	ASSERT_EQ(0, write_text(MODPROBE_PATH, FAKE_MODPROBE));
+	ASSERT_EQ(0, modprobe_that_marks());
 
 	EXPECT_EQ(0, drv("nowait " BUILTIN_ALIAS));
 	EXPECT_TRUE(WAIT_UNTIL(running(BUILTIN)));
