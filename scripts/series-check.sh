@@ -12,6 +12,10 @@ T="$BUILD/series-check"
 K="$OUT/series-check"
 rm -rf "$T"
 cp -al "$PRISTINE" "$T"
+# The copy has the pristine tree's old mtimes: objects left in $K by an
+# earlier run, built from patched files, would look newer than their
+# sources and be linked as they are.
+rm -rf "$K"
 mkdir -p "$K"
 
 build() {
