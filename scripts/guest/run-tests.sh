@@ -10,6 +10,11 @@ kmemleak=/sys/kernel/debug/kmemleak
 # names are separated by commas (security,edu).
 only=${umh_elf_tests:-}
 
+# umh_elf_suite_timeout=SECONDS: how long one test program may run before
+# it is killed (and counted as crashed); make check-debug raises it, since
+# its fuzzer makes DEBUG_FUZZ_ITERS loads on a kernel many times slower.
+suite_timeout=${umh_elf_suite_timeout:-600}
+
 # Is the test program $1 among those asked for (all if none was)?
 wanted() {
 	[ -z "$only" ] && return 0
@@ -43,7 +48,7 @@ for t in /opt/kselftest/umh_elf/*; do
 	case "$t" in *_bench) continue ;; esac
 	wanted "$(basename "$t")" || continue
 	echo "### TEST $(basename "$t")"
-	(cd /opt/kselftest/umh_elf && timeout 600 "$t" 2>&1)
+	(cd /opt/kselftest/umh_elf && timeout "$suite_timeout" "$t" 2>&1)
 	echo "### EXIT $(basename "$t") $?"
 	reset_kmod
 done
