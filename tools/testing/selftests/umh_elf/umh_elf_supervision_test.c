@@ -68,29 +68,23 @@ static const char * const test_modules[] = {
 };
 
 /*
- * The log line of an admin's value of @key refused at load as above the
- * signed one, and in sysfs as looser than the one in force; each in a
- * buffer of its own, valid until the next call.
+ * The log line of an admin's value of @key refused: at load (@at_load)
+ * as above the signed one, in sysfs as looser than the one in force.  In
+ * a buffer valid until the next call.
  */
-static const char *load_refusal(const char *mod, const char *key,
-				const char *val)
+static const char *refusal(bool at_load, const char *mod, const char *key,
+			   const char *val)
 {
 	static char buf[160];
 
-	snprintf(buf, sizeof(buf),
-		 "elf-module %s: rejected: elf.%s=%s is above the signed %s\n",
-		 mod, key, val, key);
-	return buf;
-}
-
-static const char *sysfs_refusal(const char *mod, const char *key,
-				 const char *val)
-{
-	static char buf[160];
-
-	snprintf(buf, sizeof(buf),
-		 "elf-module %s: refused: %s=%s is looser than the %s in force\n",
-		 mod, key, val, key);
+	if (at_load)
+		snprintf(buf, sizeof(buf),
+			 "elf-module %s: rejected: elf.%s=%s is above the signed %s\n",
+			 mod, key, val, key);
+	else
+		snprintf(buf, sizeof(buf),
+			 "elf-module %s: refused: %s=%s is looser than the %s in force\n",
+			 mod, key, val, key);
 	return buf;
 }
 
@@ -406,9 +400,9 @@ TEST_F_TIMEOUT(sup, restart_admin_lowers, TEST_TIMEOUT)
 TEST_F_TIMEOUT(sup, restart_admin_loosen_refused, TEST_TIMEOUT)
 {
 	EXPECT_EQ(-EPERM, load_ko(ONFAIL, "mode=ready elf.restart=always"));
-	EXPECT_TRUE(kmsg_wait(&self->log, load_refusal(ONFAIL, "restart", "always")));
+	EXPECT_TRUE(kmsg_wait(&self->log, refusal(true, ONFAIL, "restart", "always")));
 	EXPECT_EQ(-EPERM, load_ko(MOD, "mode=ready elf.restart=on-failure"));
-	EXPECT_TRUE(kmsg_wait(&self->log, load_refusal(MOD, "restart", "on-failure")));
+	EXPECT_TRUE(kmsg_wait(&self->log, refusal(true, MOD, "restart", "on-failure")));
 	EXPECT_EQ(-EINVAL, load_ko(ONFAIL, "mode=ready elf.restart=yes"));
 	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
 			      ": rejected: bad elf.restart=yes\n"));
@@ -458,7 +452,7 @@ TEST_F_TIMEOUT(sup, restart_max_admin_at_load, TEST_TIMEOUT)
 	char buf[64];
 
 	EXPECT_EQ(-EPERM, load_ko(ONFAIL, "mode=ready elf.restart_max=6"));
-	EXPECT_TRUE(kmsg_wait(&self->log, load_refusal(ONFAIL, "restart_max", "6")));
+	EXPECT_TRUE(kmsg_wait(&self->log, refusal(true, ONFAIL, "restart_max", "6")));
 	EXPECT_EQ(-EINVAL, load_ko(ONFAIL, "mode=ready elf.restart_max=11"));
 	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
 			      ": rejected: bad elf.restart_max=11\n"));
@@ -596,9 +590,9 @@ TEST_F_TIMEOUT(sup, watchdog_admin_tightening, TEST_TIMEOUT)
 			      ": stopped (watchdog)"));
 	EXPECT_TRUE(WAIT_UNTIL(module_gone(WATCHDOG)));
 	EXPECT_EQ(-EPERM, load_ko(WATCHDOG, "mode=ready elf.watchdog_ms=501"));
-	EXPECT_TRUE(kmsg_wait(&self->log, load_refusal(WATCHDOG, "watchdog_ms", "501")));
+	EXPECT_TRUE(kmsg_wait(&self->log, refusal(true, WATCHDOG, "watchdog_ms", "501")));
 	EXPECT_EQ(-EPERM, load_ko(MOD, "mode=ready elf.watchdog_ms=1000"));
-	EXPECT_TRUE(kmsg_wait(&self->log, load_refusal(MOD, "watchdog_ms", "1000")));
+	EXPECT_TRUE(kmsg_wait(&self->log, refusal(true, MOD, "watchdog_ms", "1000")));
 	EXPECT_EQ(-EINVAL, load_ko(WATCHDOG, "mode=ready elf.watchdog_ms=5"));
 	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " WATCHDOG
 			      ": rejected: bad elf.watchdog_ms=5\n"));
@@ -672,7 +666,7 @@ TEST_F_TIMEOUT(sup, sysfs_restart_only_lowered, TEST_TIMEOUT)
 
 	ASSERT_EQ(0, load_ko(ONFAIL, "mode=ready"));
 	EXPECT_EQ(-EPERM, write_policy(ONFAIL, "restart", "always"));
-	EXPECT_TRUE(kmsg_wait(&self->log, sysfs_refusal(ONFAIL, "restart", "always")));
+	EXPECT_TRUE(kmsg_wait(&self->log, refusal(false, ONFAIL, "restart", "always")));
 	EXPECT_EQ(-EINVAL, write_policy(ONFAIL, "restart", "sometimes"));
 	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
 			      ": refused: bad restart=sometimes\n"));
@@ -701,7 +695,7 @@ TEST_F_TIMEOUT(sup, sysfs_restart_max_only_lowered, TEST_TIMEOUT)
 
 	ASSERT_EQ(0, load_ko(ONFAIL, "mode=ready"));
 	EXPECT_EQ(-EPERM, write_policy(ONFAIL, "restart_max", "6"));
-	EXPECT_TRUE(kmsg_wait(&self->log, sysfs_refusal(ONFAIL, "restart_max", "6")));
+	EXPECT_TRUE(kmsg_wait(&self->log, refusal(false, ONFAIL, "restart_max", "6")));
 	EXPECT_EQ(-EINVAL, write_policy(ONFAIL, "restart_max", "11"));
 	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " ONFAIL
 			      ": refused: bad restart_max=11\n"));
@@ -782,7 +776,7 @@ TEST_F_TIMEOUT(sup, sysfs_limits_only_lowered, TEST_TIMEOUT)
 	EXPECT_TRUE(WAIT_UNTIL(file_is(LIMITS_CGROUP "/memory.max",
 				       "16777216")));
 	EXPECT_EQ(-EPERM, write_policy(LIMITS, "pids_max", "4"));
-	EXPECT_TRUE(kmsg_wait(&self->log, sysfs_refusal(LIMITS, "pids_max", "4")));
+	EXPECT_TRUE(kmsg_wait(&self->log, refusal(false, LIMITS, "pids_max", "4")));
 	EXPECT_EQ(-EPERM, write_policy(LIMITS, "memory_max", "32M"));
 	EXPECT_EQ(-EINVAL, write_policy(LIMITS, "memory_max", "max"));
 	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " LIMITS
@@ -841,7 +835,7 @@ TEST_F_TIMEOUT(sup, sysfs_watchdog_only_shortened, TEST_TIMEOUT)
 {
 	ASSERT_EQ(0, load_ko(WATCHDOG, "mode=watchdog pings=100000 period_ms=200"));
 	EXPECT_EQ(-EPERM, write_policy(WATCHDOG, "watchdog_ms", "501"));
-	EXPECT_TRUE(kmsg_wait(&self->log, sysfs_refusal(WATCHDOG, "watchdog_ms", "501")));
+	EXPECT_TRUE(kmsg_wait(&self->log, refusal(false, WATCHDOG, "watchdog_ms", "501")));
 	EXPECT_EQ(0, write_policy(WATCHDOG, "restart", "no"));
 	/* Pings every 200 ms miss a watchdog of 100 ms. */
 	EXPECT_EQ(0, write_policy(WATCHDOG, "watchdog_ms", "100"));
