@@ -177,6 +177,22 @@ sig_variants() {
 		"$T/opt/$base.otherkey.ko"
 	cp "$signed" "$T/opt/$base.badsig.ko"
 	printf 'X' | dd of="$T/opt/$base.badsig.ko" bs=1 seek=1000 conv=notrunc 2>/dev/null
+	cp "$T/opt/$base.unsigned.ko" "$T/opt/$base.sha512.ko"
+	"$KOUT/scripts/sign-file" sha512 "$KOUT/certs/signing_key.pem" \
+		"$KOUT/certs/signing_key.x509" "$T/opt/$base.sha512.ko"
+	# Bytes of its own (a section added), signed; the "bin:" description
+	# of its SHA-256, and the description signed by the trusted key, as
+	# the .blacklist keyring asks of a key added at run time.
+	bl="$T/opt/$base.blacklisted"
+	printf 'blacklisted\n' > "$bl.section"
+	${OBJCOPY:-objcopy} --add-section .blacklisted="$bl.section" \
+		"$T/opt/$base.unsigned.ko" "$bl.ko"
+	rm -f "$bl.section"
+	$SIGN "$bl.ko"
+	printf 'bin:%s' "$(sha256sum "$bl.ko" | cut -d' ' -f1)" > "$bl.desc"
+	openssl smime -sign -binary -noattr -nocerts -outform DER \
+		-in "$bl.desc" -signer "$KOUT/certs/signing_key.pem" \
+		-inkey "$KOUT/certs/signing_key.pem" -out "$bl.p7s"
 }
 sig_variants umh_elf_test "$T/extra/umh_elf_test.ko"
 

@@ -417,17 +417,17 @@ static struct attribute *elfmod_attrs[] = {
 	&elf_attr_dropped_events.attr,
 	&elf_attr_dropped_replies.attr,
 	&elf_attr_last_end.attr,
-	&elf_attr_memory_max.attr,
+	&elf_attr_memory_max.mattr.attr,
 	&elf_attr_pid.attr,
 	&elf_attr_pids.attr,
-	&elf_attr_pids_max.attr,
-	&elf_attr_restart.attr,
-	&elf_attr_restart_max.attr,
+	&elf_attr_pids_max.mattr.attr,
+	&elf_attr_restart.mattr.attr,
+	&elf_attr_restart_max.mattr.attr,
 	&elf_attr_restarts.attr,
 	&elf_attr_sha256.attr,
 	&elf_attr_signed.attr,
 	&elf_attr_status.attr,
-	&elf_attr_watchdog_ms.attr,
+	&elf_attr_watchdog_ms.mattr.attr,
 	NULL,
 };
 
@@ -798,7 +798,11 @@ static int elfmod_prepare(struct elf_module *em, const struct elfmod_image *img,
 		       em->mod.name, err);
 		return err;
 	}
-	sha256((const u8 *)info->hdr, info->len, em->sha256);
+	/* The signature check hashed the image already; an unsigned one not */
+	if (info->sha256_ok)
+		memcpy(em->sha256, info->sha256, sizeof(em->sha256));
+	else
+		sha256((const u8 *)info->hdr, info->len, em->sha256);
 	return elfmod_set_policy(em, img);
 }
 

@@ -112,10 +112,23 @@ extern struct module_attribute elf_attr_restarts;
 /* elf_umh_policy.c: the policy in force, which root may tighten. */
 void elfmod_policy_init(struct elf_module *em);
 void elfmod_policy_stop(struct elf_module *em);
-extern struct module_attribute elf_attr_memory_max;
-extern struct module_attribute elf_attr_pids_max;
-extern struct module_attribute elf_attr_restart;
-extern struct module_attribute elf_attr_restart_max;
-extern struct module_attribute elf_attr_watchdog_ms;
+
+/**
+ * struct elfmod_policy_attr - sysfs elf/KEY of a key of the policy
+ * @mattr: the attribute
+ * @key: the key it shows and sets
+ */
+struct elfmod_policy_attr {
+	struct module_attribute mattr;
+	enum elfmod_policy_key key;
+};
+
+#define to_policy_attr(m) container_of(m, struct elfmod_policy_attr, mattr)
+
+extern struct elfmod_policy_attr elf_attr_memory_max;
+extern struct elfmod_policy_attr elf_attr_pids_max;
+extern struct elfmod_policy_attr elf_attr_restart;
+extern struct elfmod_policy_attr elf_attr_restart_max;
+extern struct elfmod_policy_attr elf_attr_watchdog_ms;
 
 #endif /* _KERNEL_MODULE_ELF_UMH_H */

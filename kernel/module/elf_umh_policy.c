@@ -124,33 +124,52 @@ static bool elfmod_restart_tighter(u64 val, u64 signed_val)
 	return val <= signed_val;
 }
 
+/* Limits: a number, or "max" for none (as cgroup files say). */
+static ssize_t elfmod_show_limit(u64 val, char *buf)
+{
+	return val ? sysfs_emit(buf, "%llu\n", val) : sysfs_emit(buf, "max\n");
+}
+
+/* A number, 0 included (restart_max; watchdog_ms, 0 for none). */
+static ssize_t elfmod_show_num(u64 val, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", val);
+}
+
+static ssize_t elfmod_show_restart(u64 val, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", elfmod_restart_name(val));
+}
+
 /**
  * struct elfmod_policy_key_ops - one key of the policy
  * @name: the key, in .modinfo and after "elf." in the parameters
  * @parse: parse a value; 0, or -EINVAL if it is malformed
  * @tighter: whether a value given by the administrator is no looser
  *	than the signed one (@dflt if the author left the key out)
+ * @show: the value in force, as sysfs elf/KEY shows it
  * @dflt: the value of a key the author left out: 0, or a default
  */
 struct elfmod_policy_key_ops {
 	const char *name;
 	int (*parse)(const char *s, u64 *val);
 	bool (*tighter)(u64 val, u64 signed_val);
+	ssize_t (*show)(u64 val, char *buf);
 	u64 dflt;
 };
 
 static const struct elfmod_policy_key_ops elfmod_policy_keys[] = {
 	[ELFMOD_MEMORY_MAX] = { "memory_max", umh_elf_parse_bytes,
-				elfmod_limit_tighter },
+				elfmod_limit_tighter, elfmod_show_limit },
 	[ELFMOD_PIDS_MAX] = { "pids_max", umh_elf_parse_pids,
-			      elfmod_limit_tighter },
+			      elfmod_limit_tighter, elfmod_show_limit },
 	[ELFMOD_RESTART] = { "restart", elfmod_parse_restart,
-			     elfmod_restart_tighter },
+			     elfmod_restart_tighter, elfmod_show_restart },
 	[ELFMOD_RESTART_MAX] = { "restart_max", elfmod_parse_restart_max,
-				 elfmod_restart_max_tighter,
+				 elfmod_restart_max_tighter, elfmod_show_num,
 				 ELF_UMH_RESTART_BURST },
 	[ELFMOD_WATCHDOG_MS] = { "watchdog_ms", umh_elf_parse_watchdog,
-				 elfmod_watchdog_tighter },
+				 elfmod_watchdog_tighter, elfmod_show_num },
 };
 
 static_assert(ARRAY_SIZE(elfmod_policy_keys) == ELFMOD_POLICY_KEYS);
@@ -358,99 +377,32 @@ static ssize_t elfmod_policy_store(struct module_kobject *mk,
 	return count;
 }
 
-/* The limits in force: a number, or "max" for none (as cgroup files say). */
-static ssize_t elfmod_policy_show_limit(struct module_kobject *mk,
-					enum elfmod_policy_key key, char *buf)
+static ssize_t elfmod_policy_attr_show(struct module_attribute *mattr,
+				       struct module_kobject *mk, char *buf)
 {
+	enum elfmod_policy_key key = to_policy_attr(mattr)->key;
 	u64 v = READ_ONCE(to_elf_module(mk->mod)->policy.val[key]);
 
-	return v ? sysfs_emit(buf, "%llu\n", v) : sysfs_emit(buf, "max\n");
+	return elfmod_policy_keys[key].show(v, buf);
 }
 
-/* A number in force, 0 included (restart_max, watchdog_ms). */
-static ssize_t elfmod_policy_show_num(struct module_kobject *mk,
-				      enum elfmod_policy_key key, char *buf)
+static ssize_t elfmod_policy_attr_store(struct module_attribute *mattr,
+					struct module_kobject *mk,
+					const char *buf, size_t count)
 {
-	return sysfs_emit(buf, "%llu\n",
-			  READ_ONCE(to_elf_module(mk->mod)->policy.val[key]));
-}
-
-static ssize_t elf_memory_max_show(struct module_attribute *mattr,
-				   struct module_kobject *mk, char *buf)
-{
-	return elfmod_policy_show_limit(mk, ELFMOD_MEMORY_MAX, buf);
-}
-
-static ssize_t elf_memory_max_store(struct module_attribute *mattr,
-				    struct module_kobject *mk, const char *buf,
-				    size_t count)
-{
-	return elfmod_policy_store(mk, ELFMOD_MEMORY_MAX, buf, count);
-}
-
-static ssize_t elf_pids_max_show(struct module_attribute *mattr,
-				 struct module_kobject *mk, char *buf)
-{
-	return elfmod_policy_show_limit(mk, ELFMOD_PIDS_MAX, buf);
-}
-
-static ssize_t elf_pids_max_store(struct module_attribute *mattr,
-				  struct module_kobject *mk, const char *buf,
-				  size_t count)
-{
-	return elfmod_policy_store(mk, ELFMOD_PIDS_MAX, buf, count);
-}
-
-static ssize_t elf_restart_show(struct module_attribute *mattr,
-				struct module_kobject *mk, char *buf)
-{
-	u64 v = READ_ONCE(to_elf_module(mk->mod)->policy.val[ELFMOD_RESTART]);
-
-	return sysfs_emit(buf, "%s\n", elfmod_restart_name(v));
-}
-
-static ssize_t elf_restart_store(struct module_attribute *mattr,
-				 struct module_kobject *mk, const char *buf,
-				 size_t count)
-{
-	return elfmod_policy_store(mk, ELFMOD_RESTART, buf, count);
-}
-
-static ssize_t elf_restart_max_show(struct module_attribute *mattr,
-				    struct module_kobject *mk, char *buf)
-{
-	return elfmod_policy_show_num(mk, ELFMOD_RESTART_MAX, buf);
-}
-
-static ssize_t elf_restart_max_store(struct module_attribute *mattr,
-				     struct module_kobject *mk,
-				     const char *buf, size_t count)
-{
-	return elfmod_policy_store(mk, ELFMOD_RESTART_MAX, buf, count);
-}
-
-/* The watchdog in force, in ms; 0 for none. */
-static ssize_t elf_watchdog_ms_show(struct module_attribute *mattr,
-				    struct module_kobject *mk, char *buf)
-{
-	return elfmod_policy_show_num(mk, ELFMOD_WATCHDOG_MS, buf);
-}
-
-static ssize_t elf_watchdog_ms_store(struct module_attribute *mattr,
-				     struct module_kobject *mk,
-				     const char *buf, size_t count)
-{
-	return elfmod_policy_store(mk, ELFMOD_WATCHDOG_MS, buf, count);
+	return elfmod_policy_store(mk, to_policy_attr(mattr)->key, buf, count);
 }
 
 /* In elf_umh.c's elf/ group; root may write a tighter value. */
-struct module_attribute elf_attr_memory_max =
-	__ATTR(memory_max, 0644, elf_memory_max_show, elf_memory_max_store);
-struct module_attribute elf_attr_pids_max =
-	__ATTR(pids_max, 0644, elf_pids_max_show, elf_pids_max_store);
-struct module_attribute elf_attr_restart =
-	__ATTR(restart, 0644, elf_restart_show, elf_restart_store);
-struct module_attribute elf_attr_restart_max =
-	__ATTR(restart_max, 0644, elf_restart_max_show, elf_restart_max_store);
-struct module_attribute elf_attr_watchdog_ms =
-	__ATTR(watchdog_ms, 0644, elf_watchdog_ms_show, elf_watchdog_ms_store);
+#define ELFMOD_POLICY_ATTR(_name, _key)					\
+	struct elfmod_policy_attr elf_attr_##_name = {			\
+		.mattr = __ATTR(_name, 0644, elfmod_policy_attr_show,	\
+				elfmod_policy_attr_store),		\
+		.key = _key,						\
+	}
+
+ELFMOD_POLICY_ATTR(memory_max, ELFMOD_MEMORY_MAX);
+ELFMOD_POLICY_ATTR(pids_max, ELFMOD_PIDS_MAX);
+ELFMOD_POLICY_ATTR(restart, ELFMOD_RESTART);
+ELFMOD_POLICY_ATTR(restart_max, ELFMOD_RESTART_MAX);
+ELFMOD_POLICY_ATTR(watchdog_ms, ELFMOD_WATCHDOG_MS);

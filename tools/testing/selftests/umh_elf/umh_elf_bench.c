@@ -85,6 +85,7 @@
 #define SAMPLE_ECHO	"umh_sample_echo"
 #define SAMPLE_BUILTIN	"umh_sample_builtin"
 #define ECHO_ALIAS	"umh-elf-test-alias-" ECHO
+#define REGULAR_ALIAS	"umh-elf-regular-alias"
 
 #define OPT		"/opt/umh_elf/"
 #define DROP_CACHES	"/proc/sys/vm/drop_caches"
@@ -934,6 +935,27 @@ static int op_drive(struct op *op, double *ms)
 	return err;
 }
 
+/*
+ * The floor of request_module() of an ELF module: op_ready_floor() of its
+ * program (@op->arg; @op->size bytes signed), plus request_module() of an
+ * alias of the regular module: modprobe's run at the same alias depth and
+ * the load of a module of a few KiB.
+ */
+static int op_request_floor(struct op *op, double *ms)
+{
+	struct op regular = { .arg = "request " REGULAR_ALIAS " 1",
+			      .unload = REGULAR };
+	double request_ms;
+	int err;
+
+	err = op_ready_floor(op, ms);
+	if (!err)
+		err = op_drive(&regular, &request_ms);
+	if (!err)
+		*ms += request_ms;
+	return err;
+}
+
 static int op_user_echo(struct op *op, double *ms)
 {
 	double t0 = now_ms();
@@ -1299,10 +1321,13 @@ static void bench_ready(void)
 		/* .size: that of the signed image, set below */
 		{ .what = "fork+execve(" TEST ") until READY=1, hash+copy",
 		  .run = op_ready_floor, .arg = TEST_COPY, .scale = 1 },
+		/* .size: that of the signed ECHO, set below */
+		{ .what = "ready floor + request_module(" REGULAR_ALIAS ")",
+		  .run = op_request_floor, .arg = TEST_COPY, .scale = 1 },
 	};
 	const struct reps r = { 15, 30, 45e3 };
 	unsigned int i;
-	int err;
+	int err, fd;
 
 	/* The echo sample built in, and the same program from its file. */
 	snprintf(sample, sizeof(sample), "%s/../kernel/samples/umh_elf/%s.ko",
@@ -1324,6 +1349,10 @@ static void bench_ready(void)
 
 	progress("time to ready");
 	ops[7].size = file_mib(ops[0].fd) * MIB;
+	fd = open_extra(ECHO);
+	ops[8].size = fd < 0 ? ops[7].size : file_mib(fd) * MIB;
+	if (fd >= 0)
+		close(fd);
 	if (access(HELPER_RUN_FILE, W_OK))
 		note("%s: %s: no ready.floor (bench helper module)",
 		     HELPER_RUN_FILE, strerror(errno));
@@ -1362,6 +1391,13 @@ static void bench_ready(void)
 	     "request_module() of the alias %s of the ELF module %s (modprobe; returns once it is ready) against request_module() of the regular module %s",
 	     ECHO_ALIAS, ECHO, REGULAR);
 	row("ready.request_module", "ms", &ops[3].s, &ops[4].s);
+	desc("ready.request_module.vs_floor",
+	     "request_module(%s) as above against its floor: ready.floor of the same program with %s's size, plus request_module() of the regular module's alias %s (modprobe at the same alias depth), in turn",
+	     ECHO_ALIAS, ECHO, REGULAR_ALIAS);
+	if (row("ready.request_module.vs_floor", "ms", &ops[3].s, &ops[8].s))
+		check_target("ready.request_module.vs_floor",
+			     "<= 1.25x the floor",
+			     ratio_at_most(&ops[3].s, &ops[8].s, 1.25));
 	desc("ready.nolibc",
 	     "finit_module() of the unsigned sample echo server built against the kernel's nolibc (%s, %.2f MiB) until it returns (READY=1; the rmmod after each run is not timed) against the same program built against static glibc (%s, %.2f MiB)",
 	     ECHO_NOLIBC, file_mib(ops[5].fd), ECHO_GLIBC,

@@ -15,8 +15,8 @@
  * and expects, per boot, what regular modules get: an unsigned module or
  * one signed with an unknown key loads (tainting the kernel), or fails
  * with EKEYREJECTED, or with EPERM; a bad signature fails with
- * EKEYREJECTED in every boot.  It runs as root and uses what the project's
- * test guest provides:
+ * EKEYREJECTED in every boot, as does a module whose hash is blacklisted.
+ * It runs as root and uses what the project's test guest provides:
  *
  *	/lib/modules/$(uname -r)/extra/umh_elf_test.ko		signed
  *	/lib/modules/$(uname -r)/extra/umh_elf_caps.ko		signed, with
@@ -29,6 +29,12 @@
  *	/opt/umh_elf/NAME.{unsigned,badsig,otherkey}.ko	for umh_elf_test and
  *		umh_elf_regular: unsigned, one byte changed after signing,
  *		signed with a key the kernel does not trust
+ *	/opt/umh_elf/NAME.sha512.ko	signed with the trusted key, digest SHA-512
+ *	/opt/umh_elf/NAME.blacklisted.{ko,desc,p7s}	signed with the trusted
+ *		key, a section added first so that its bytes are its own; the
+ *		"bin:" description of its SHA-256 (the whole file), and that
+ *		description's PKCS#7 signature by the trusted key, for the
+ *		.blacklist keyring
  *	/opt/umh_elf/umh_elf_test.sha256	SHA-256 of the unsigned image
  *	/opt/umh_elf/umh_elf_evil{,.unsigned}.ko	another program named
  *		umh_elf_test, signed with the trusted key and unsigned
@@ -51,6 +57,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <linux/elf.h>
+#include <linux/keyctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -493,7 +500,59 @@ enum sig_kind {
 	SIG_NONE,	/* unsigned */
 	SIG_BAD,	/* one byte changed after signing */
 	SIG_OTHER_KEY,	/* signed with a key the kernel does not trust */
+	SIG_SHA512,	/* signed with the trusted key, digest SHA-512 */
+	SIG_BLACKLISTED, /* signed, its file's SHA-256 in .blacklist */
 };
+
+/* The serial of the .blacklist keyring, from /proc/keys, or 0. */
+static long blacklist_keyring(void)
+{
+	char line[256];
+	long serial = 0;
+	FILE *f;
+
+	f = fopen("/proc/keys", "re");
+	if (!f)
+		return 0;
+	while (!serial && fgets(line, sizeof(line), f))
+		if (strstr(line, " keyring ") && strstr(line, " .blacklist: "))
+			serial = strtol(line, NULL, 16);
+	fclose(f);
+	return serial;
+}
+
+/*
+ * Add the hash of OPT @name.blacklisted.ko to the .blacklist keyring, as an
+ * administrator would: a "bin:" key whose description is signed by a
+ * trusted key (the harness signs it with the build's key).  Blacklist keys
+ * cannot be removed or added twice: the second variant of a boot finds it.
+ * Returns the key's description ("bin:HEX") in @desc.
+ */
+static void blacklist_add(struct __test_metadata *_metadata, const char *name,
+			  char *desc, size_t size)
+{
+	char path[PATH_MAX], sig[4096];
+	long ring, key;
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), OPT "%s.blacklisted.desc", name);
+	ASSERT_LT(0, read_text(path, desc, size)) TH_LOG("%s", path);
+	ring = blacklist_keyring();
+	ASSERT_NE(0, ring) TH_LOG("no .blacklist keyring in /proc/keys");
+	key = syscall(__NR_keyctl, KEYCTL_SEARCH, ring, "blacklist", desc, 0);
+	if (key > 0)
+		return;
+	snprintf(path, sizeof(path), OPT "%s.blacklisted.p7s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", path, strerror(errno));
+	len = read(fd, sig, sizeof(sig));
+	close(fd);
+	ASSERT_LT(0, len);
+	key = syscall(__NR_add_key, "blacklist", desc, sig, (size_t)len, ring);
+	ASSERT_LT(0, key) TH_LOG("add_key(blacklist, %s): %s", desc,
+				 strerror(errno));
+}
 
 FIXTURE(signature) {
 	struct env env;
@@ -521,6 +580,14 @@ FIXTURE_VARIANT_ADD(signature, elf_otherkey) {
 	.name = MOD, .elf = true, .kind = SIG_OTHER_KEY,
 };
 
+FIXTURE_VARIANT_ADD(signature, elf_sha512) {
+	.name = MOD, .elf = true, .kind = SIG_SHA512,
+};
+
+FIXTURE_VARIANT_ADD(signature, elf_blacklisted) {
+	.name = MOD, .elf = true, .kind = SIG_BLACKLISTED,
+};
+
 FIXTURE_VARIANT_ADD(signature, regular_signed) {
 	.name = REGULAR, .elf = false, .kind = SIG_GOOD,
 };
@@ -535,6 +602,14 @@ FIXTURE_VARIANT_ADD(signature, regular_badsig) {
 
 FIXTURE_VARIANT_ADD(signature, regular_otherkey) {
 	.name = REGULAR, .elf = false, .kind = SIG_OTHER_KEY,
+};
+
+FIXTURE_VARIANT_ADD(signature, regular_sha512) {
+	.name = REGULAR, .elf = false, .kind = SIG_SHA512,
+};
+
+FIXTURE_VARIANT_ADD(signature, regular_blacklisted) {
+	.name = REGULAR, .elf = false, .kind = SIG_BLACKLISTED,
 };
 
 FIXTURE_SETUP(signature)
@@ -552,29 +627,38 @@ TEST_F_TIMEOUT(signature, load, TEST_TIMEOUT)
 {
 	static const char * const suffix[] = {
 		[SIG_NONE] = "unsigned", [SIG_BAD] = "badsig",
-		[SIG_OTHER_KEY] = "otherkey",
+		[SIG_OTHER_KEY] = "otherkey", [SIG_SHA512] = "sha512",
+		[SIG_BLACKLISTED] = "blacklisted",
 	};
 	const char *name = variant->name;
-	bool sig_ok = variant->kind == SIG_GOOD;
-	char path[PATH_MAX], buf[128], sha[128];
+	bool sig_ok = variant->kind == SIG_GOOD || variant->kind == SIG_SHA512;
+	char path[PATH_MAX], buf[128], sha[128], desc[128], line[192];
 	int want, ret;
 
-	if (sig_ok)
+	if (variant->kind == SIG_GOOD)
 		ko_path(path, sizeof(path), name);
 	else
 		snprintf(path, sizeof(path), OPT "%s.%s.ko", name,
 			 suffix[variant->kind]);
 	if (sig_ok)
 		want = 0;
-	else if (variant->kind == SIG_BAD)
+	else if (variant->kind == SIG_BAD || variant->kind == SIG_BLACKLISTED)
 		want = -EKEYREJECTED;
 	else
 		want = unsigned_load_result();
+	if (variant->kind == SIG_BLACKLISTED)
+		blacklist_add(_metadata, name, desc, sizeof(desc));
 
 	ret = load_path(path, variant->elf ? "mode=ready" : "");
 	ASSERT_EQ(want, ret)
 		TH_LOG("%s in the %s boot: %s", path, boot_name(),
 		       ret ? strerror(-ret) : "loaded");
+	if (variant->kind == SIG_BLACKLISTED) {
+		/* The hash of the whole file, signature included */
+		snprintf(line, sizeof(line), "Module hash %s is blacklisted",
+			 desc + strlen("bin:"));
+		EXPECT_EQ(1, kmsg_count(&self->env.log, line)) TH_LOG("%s", line);
+	}
 	if (ret) {
 		EXPECT_TRUE(module_gone(name));
 		if (variant->elf) {
