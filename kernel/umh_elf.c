@@ -3,14 +3,9 @@
  * ELF modules, process side: run a verified image as a user-mode helper
  * and follow its processes until the last of them is gone.
  *
- * The image is written to an unlinked shmem file that the kernel creates
- * with its own credentials and holds alone: no directory, name or file
- * descriptor of any process leads to it.  It is sealed against writes and
- * resizing before anything else can see it, and the user-mode helper execs
- * it as a file, without a path (call_usermodehelper_setup_file()).  Once
- * the process runs, it lives on only as the process's executable and
- * mappings, in pageable shmem, which exec keeps from being opened for
- * writing.
+ * The image is a sealed, unlinked shmem file that only the kernel holds
+ * (umh_elf_image.c); the user-mode helper execs it as a file, without a
+ * path (call_usermodehelper_setup_file()).
  *
  * The processes of a module are the members of its cgroup
  * (umh_elf_contain.c); what it says on fd 3 is parsed as it writes it
@@ -29,7 +24,6 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
-#include <linux/memfd.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/pipe_fs_i.h>
@@ -37,7 +31,6 @@
 #include <linux/printk.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
-#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/umh.h>
 #include "umh_elf_internal.h"
@@ -50,58 +43,6 @@
 #define UMH_ELF_DRAIN_ROUNDS	64
 /* Exit statuses that are taken as an errno (the largest Linux errno). */
 #define UMH_ELF_EXIT_ERRNO_MAX	133
-
-/*
- * The seals of an image file: no write, no change of size, no change of
- * the exec bits, and no further seal: the set is final.
- */
-#define UMH_ELF_SEALS	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
-			 F_SEAL_WRITE | F_SEAL_EXEC)
-
-/* Write @image to @file, a new shmem file, and seal it. */
-static int umh_elf_fill(struct file *file, const void *image, size_t len)
-{
-	struct inode *inode = file_inode(file);
-	ssize_t written;
-	loff_t pos = 0;
-
-	/*
-	 * While nobody else can see the inode, as memfd_create() does: r-x
-	 * for all, w for none, and open to sealing (shmem starts sealed).
-	 */
-	inode->i_mode &= ~0222;
-	SHMEM_I(inode)->seals &= ~F_SEAL_SEAL;
-	written = kernel_write(file, image, len, &pos);
-	if (written != len)
-		return written < 0 ? written : -ENOSPC;
-	return memfd_fcntl(file, F_ADD_SEALS, UMH_ELF_SEALS);
-}
-
-/*
- * Place @image in a sealed, unlinked shmem file.  Returns a read-only
- * file of it, opened for exec as do_open_execat() opens one, so that LSMs
- * and fanotify see an open for exec.  The kernel's credentials create and
- * open it, whoever loads the module: it belongs to root, its mode is 0555,
- * and LSMs see the kernel as its creator.
- */
-static struct file *umh_elf_image(const char *name, const void *image,
-				  size_t len)
-{
-	struct file *file, *exe;
-	int err;
-
-	scoped_with_kernel_creds()
-		file = shmem_file_setup(name, 0, VM_NORESERVE);
-	if (IS_ERR(file))
-		return file;
-	err = umh_elf_fill(file, image, len);
-	exe = err ? ERR_PTR(err) :
-		    dentry_open(&file->f_path,
-				O_RDONLY | O_LARGEFILE | __FMODE_EXEC,
-				kernel_cred());
-	fput(file);
-	return exe;
-}
 
 /* The helper's working directory: "/" of its root, whatever init's is. */
 static void umh_elf_chdir_root(void)
@@ -665,6 +606,22 @@ bool umh_elf_caps_limited(struct umh_elf_proc *proc)
 	return proc->limit_caps;
 }
 
+/* Run @exe, or fail with its error; keep it for restarts if asked to. */
+static int umh_elf_spawn_exe(struct umh_elf_proc *proc, struct file *exe,
+			     char **argv)
+{
+	int err;
+
+	if (IS_ERR(exe))
+		return PTR_ERR(exe);
+	err = umh_elf_spawn_file(proc, exe, argv);
+	if (proc->keep_image)
+		proc->image = exe;
+	else
+		fput(exe);
+	return err;
+}
+
 /**
  * umh_elf_spawn() - run an image as the main process of an ELF module
  * @proc: state set up by umh_elf_proc_init()
@@ -687,18 +644,31 @@ bool umh_elf_caps_limited(struct umh_elf_proc *proc)
 int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 		  char **argv)
 {
-	struct file *exe;
-	int err;
+	return umh_elf_spawn_exe(proc, umh_elf_image(proc->name, image, len),
+				 argv);
+}
 
-	exe = umh_elf_image(proc->name, image, len);
-	if (IS_ERR(exe))
-		return PTR_ERR(exe);
-	err = umh_elf_spawn_file(proc, exe, argv);
-	if (proc->keep_image)
-		proc->image = exe;
-	else
-		fput(exe);
-	return err;
+/**
+ * umh_elf_spawn_image() - run an image read into its own file
+ * @proc: state set up by umh_elf_proc_init()
+ * @img: the image, umh_elf_image_create()'s, whose first @len bytes of
+ *	@img->data are verified
+ * @len: length of the image
+ * @argv: NULL-terminated arguments, argv[0] being the module name
+ *
+ * umh_elf_spawn() without the copy: the file of @img is cut to @len
+ * bytes, sealed and executed.  @img->data is gone once this returns; the
+ * caller still ends @img with umh_elf_image_free().
+ *
+ * Context: Process context; sleeps.
+ * Return: as umh_elf_spawn().
+ */
+int umh_elf_spawn_image(struct umh_elf_proc *proc, struct umh_elf_image *img,
+			size_t len, char **argv)
+{
+	return umh_elf_spawn_exe(proc,
+				 umh_elf_image_finish(img, proc->name, len),
+				 argv);
 }
 
 /*

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ELF modules, process side: what its files share.  umh_elf.c runs and
- * follows the processes, umh_elf_contain.c keeps them in the module's
- * cgroup, umh_elf_cred.c gives them their credentials, umh_elf_notify.c
- * is their notify fd, umh_elf_chan.c their channel to kernel code.
+ * follows the processes, from the image file of umh_elf_image.c;
+ * umh_elf_contain.c keeps them in the module's cgroup, umh_elf_cred.c
+ * gives them their credentials, umh_elf_notify.c is their notify fd,
+ * umh_elf_chan.c their channel to kernel code.
  */
 #ifndef _KERNEL_UMH_ELF_INTERNAL_H
 #define _KERNEL_UMH_ELF_INTERNAL_H
 
 #include "umh_elf_proc.h"
+
+/* umh_elf_image.c */
+struct file *umh_elf_image(const char *name, const void *image, size_t len);
 
 /* umh_elf.c */
 int umh_elf_spawn_file(struct umh_elf_proc *proc, struct file *exe,

@@ -52,6 +52,23 @@ struct umh_elf_limits {
 };
 
 /**
+ * struct umh_elf_image - an image file being filled (umh_elf_image.c)
+ * @file: the unsealed shmem file, nobody else's
+ * @pages: its pages, each with a reference, while they are mapped
+ * @nr_pages: the number of @pages
+ * @data: @pages mapped into one buffer, where the caller puts the image
+ *
+ * One loader owns it, from umh_elf_image_create() to
+ * umh_elf_image_free(); it needs no lock.
+ */
+struct umh_elf_image {
+	struct file *file;
+	struct page **pages;
+	unsigned int nr_pages;
+	void *data;
+};
+
+/**
  * struct umh_elf_proc - the processes of one ELF module
  * @name: module name: argv[0], comm, and the prefix of its log lines
  * @ended: called from the event work once every process is gone
@@ -204,6 +221,12 @@ unsigned long umh_elf_stop_timeout(void);
 int umh_elf_parse_caps(const char *modname, const char *list,
 		       kernel_cap_t *caps);
 
+/* umh_elf_image.c: an image file read into without a copy. */
+struct umh_elf_image *umh_elf_image_create(size_t size);
+struct file *umh_elf_image_finish(struct umh_elf_image *img,
+				  const char *name, size_t len);
+void umh_elf_image_free(struct umh_elf_image *img);
+
 void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 		       void (*ended)(struct umh_elf_proc *proc));
 void umh_elf_limit_caps(struct umh_elf_proc *proc, const kernel_cap_t *caps);
@@ -214,6 +237,8 @@ int umh_elf_update_limits(struct umh_elf_proc *proc,
 			  const struct umh_elf_limits *limits);
 int umh_elf_spawn(struct umh_elf_proc *proc, const void *image, size_t len,
 		  char **argv);
+int umh_elf_spawn_image(struct umh_elf_proc *proc, struct umh_elf_image *img,
+			size_t len, char **argv);
 void umh_elf_keep_image(struct umh_elf_proc *proc);
 void umh_elf_reset(struct umh_elf_proc *proc);
 int umh_elf_respawn(struct umh_elf_proc *proc, char **argv);

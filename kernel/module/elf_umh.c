@@ -24,6 +24,8 @@
 #include <linux/capability.h>
 #include <linux/ctype.h>
 #include <linux/elf.h>
+#include <linux/fs.h>
+#include <linux/kernel_read_file.h>
 #include <linux/kmod.h>
 #include <linux/kobject.h>
 #include <linux/kref.h>
@@ -36,6 +38,7 @@
 #include <linux/umh_elf.h>
 #include <linux/workqueue.h>
 #include <trace/events/module.h>
+#include <uapi/linux/module.h>
 #include "../umh_elf_proc.h"
 #include "elf_umh.h"
 #include "internal.h"
@@ -62,6 +65,19 @@ struct elfmod_image {
 static struct mod_kallsyms elfmod_no_kallsyms;
 #endif
 
+/* Whether the @len bytes at @hdr start an ELF executable (ET_EXEC, ET_DYN) */
+static bool elfmod_hdr_is_exec(const Elf_Ehdr *hdr, size_t len)
+{
+	u16 type;
+
+	if (len < sizeof(*hdr) || memcmp(hdr->e_ident, ELFMAG, SELFMAG))
+		return false;
+	type = hdr->e_type;
+	if (hdr->e_ident[EI_DATA] != ELF_DATA)
+		type = swab16(type);
+	return type == ET_EXEC || type == ET_DYN;
+}
+
 /**
  * elfmod_is_exec() - whether a module image is an ELF executable
  * @info: the image, after module_sig_check()
@@ -71,16 +87,78 @@ static struct mod_kallsyms elfmod_no_kallsyms;
  */
 bool elfmod_is_exec(const struct load_info *info)
 {
-	const Elf_Ehdr *hdr = info->hdr;
-	u16 type;
+	return elfmod_hdr_is_exec(info->hdr, info->len);
+}
 
-	if (info->len < sizeof(*hdr) ||
-	    memcmp(hdr->e_ident, ELFMAG, SELFMAG))
+/**
+ * elfmod_read_file() - read the file of an ELF module into its image file
+ * @info: the load, whose @info->file finit_module() reads
+ * @flags: flags of finit_module()
+ *
+ * The file of an ELF module is copied once: straight into the pages of
+ * the shmem file it will run from (umh_elf_image_create()), mapped as one
+ * buffer, where load_module() checks its signature and elfmod_load()
+ * takes it.  Whether the file is one is told by its ELF header, read
+ * first: only a hint, as the file may change before kernel_read_file()
+ * reads it whole (with the LSM hooks of a module read); elfmod_is_exec()
+ * decides on the copy, and module_free_copy() frees either kind.  A file
+ * that grows in the meantime is left to the caller's read.
+ * Compressed files are decompressed into pages of their own, and take the
+ * copy of umh_elf_spawn().
+ *
+ * Context: Process context; sleeps.
+ * Return: the length read, with @info->hdr, @info->len and @info->image
+ * set; 0 if the file is not read here (the caller reads it as a regular
+ * module's); or a negative errno from the read.
+ */
+int elfmod_read_file(struct load_info *info, int flags)
+{
+	struct inode *inode = file_inode(info->file);
+	struct umh_elf_image *img;
+	loff_t pos = 0, size;
+	Elf_Ehdr hdr;
+	void *buf;
+	int len;
+
+	if ((flags & MODULE_INIT_COMPRESSED_FILE) || !S_ISREG(inode->i_mode))
+		return 0;
+	if (kernel_read(info->file, &hdr, sizeof(hdr), &pos) != sizeof(hdr) ||
+	    !elfmod_hdr_is_exec(&hdr, sizeof(hdr)))
+		return 0;
+	size = i_size_read(inode);
+	if (size <= 0 || size > INT_MAX)
+		return 0;	/* kernel_read_file() tells why */
+	img = umh_elf_image_create(size);
+	if (IS_ERR(img))
+		return PTR_ERR(img);
+	buf = img->data;
+	len = kernel_read_file(info->file, 0, &buf, size, NULL, READING_MODULE);
+	if (len <= 0) {
+		umh_elf_image_free(img);
+		/* It grew since: let the caller read it, whatever its size. */
+		return len == -EFBIG ? 0 : len ?: -EINVAL;
+	}
+	info->hdr = buf;
+	info->len = len;
+	info->image = img;
+	return len;
+}
+
+/**
+ * elfmod_free_copy() - free the image file elfmod_read_file() read into
+ * @info: the load
+ *
+ * Context: Process context; sleeps.
+ * Return: true if @info held such an image (now freed), else false.
+ */
+bool elfmod_free_copy(struct load_info *info)
+{
+	if (!info->image)
 		return false;
-	type = hdr->e_type;
-	if (hdr->e_ident[EI_DATA] != ELF_DATA)
-		type = swab16(type);
-	return type == ET_EXEC || type == ET_DYN;
+	umh_elf_image_free(info->image);
+	info->image = NULL;
+	info->hdr = NULL;
+	return true;
 }
 
 static int elfmod_reject(const char *name, const char *why)
@@ -622,7 +700,12 @@ static int elfmod_start(struct elf_module *em, const struct load_info *info)
 		em->argv = NULL;
 		return err;
 	}
-	err = umh_elf_spawn(&em->proc, info->hdr, info->len, em->argv);
+	/* Either the file was read into its image file, or this copies it */
+	if (info->image)
+		err = umh_elf_spawn_image(&em->proc, info->image, info->len,
+					  em->argv);
+	else
+		err = umh_elf_spawn(&em->proc, info->hdr, info->len, em->argv);
 	if (err) {
 		pr_err("elf-module %s: exec failed: %d\n", em->mod.name, err);
 		return err;

@@ -162,13 +162,6 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !strcmp(s + n - m, suffix);
-}
-
 /* Is @word one of the white-space separated words of @text? */
 static bool has_word(const char *text, const char *word)
 {
@@ -788,22 +781,39 @@ static bool write_refused(int err)
 	return err == ETXTBSY || err == EACCES || err == EPERM || err == EROFS;
 }
 
-/* Neither /proc/@pid/exe nor any /proc/@pid/map_files entry is writable. */
+#ifndef F_SEAL_EXEC
+#define F_SEAL_EXEC	0x0020	/* Linux 6.3; glibc 2.36 lacks it */
+#endif
+
+/* The seals of an image file, as the admin guide lists them. */
+#define IMAGE_SEALS	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
+			 F_SEAL_WRITE | F_SEAL_EXEC)
+
+/*
+ * /proc/@pid/exe is the unlinked file "/MOD", with every seal of an image
+ * file, and neither it nor any /proc/@pid/map_files entry is writable.
+ */
 static void check_image_sealed(struct __test_metadata *_metadata, pid_t pid)
 {
 	static const int modes[] = { O_WRONLY, O_RDWR, O_WRONLY | O_TRUNC };
 	char exe[64], dir[64], path[PATH_MAX], link[PATH_MAX];
 	struct dirent *de;
 	unsigned int i;
-	int fd, ret, entries = 0;
+	int fd, ret, seals, entries = 0;
 	ssize_t n;
 	DIR *d;
 
 	snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
 	n = readlink(exe, link, sizeof(link) - 1);
 	link[n > 0 ? n : 0] = '\0';
-	EXPECT_TRUE(ends_with(link, " (deleted)"))
-		TH_LOG("%s -> \"%s\"", exe, link);
+	EXPECT_STREQ("/" MOD " (deleted)", link) TH_LOG("%s", exe);
+
+	fd = open(exe, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", exe, strerror(errno));
+	seals = fcntl(fd, F_GET_SEALS);
+	close(fd);
+	EXPECT_EQ(IMAGE_SEALS, seals & IMAGE_SEALS)
+		TH_LOG("%s: seals 0x%x", exe, seals);
 
 	for (i = 0; i < ARRAY_SIZE(modes); i++) {
 		fd = open(exe, modes[i] | O_CLOEXEC);
