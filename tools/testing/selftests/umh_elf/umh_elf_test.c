@@ -1028,6 +1028,61 @@ TEST_F_TIMEOUT(umh_elf, crash_keeps_last_status, TEST_TIMEOUT)
 			      ": stopped (signal 11), last status \"halfway\""));
 }
 
+/* Loads of MOD and rmmods by loads_leave_no_memory */
+#define LEAK_LOADS	20
+
+/* Shmem and MemFree of /proc/meminfo, in KiB: 0, or -1. */
+static int meminfo_kib(long long *shmem, long long *free_kib)
+{
+	char line[128];
+	int seen = 0;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Shmem: %lld", shmem) == 1 ||
+		    sscanf(line, "MemFree: %lld", free_kib) == 1)
+			seen++;
+	fclose(f);
+	return seen == 2 ? 0 : -1;
+}
+
+/*
+ * Loads and unloads leave no memory behind: the shmem file each instance
+ * runs from, which finit_module() reads the module file into, goes with
+ * its last process, pages and all.  A leaked file keeps its pages in
+ * Shmem; a leaked page reference keeps them out of MemFree (LEAK_LOADS
+ * images of about 0.8 MiB; half of that is the bound).
+ */
+TEST_F_TIMEOUT(umh_elf, loads_leave_no_memory, TEST_TIMEOUT)
+{
+	long long shmem0, free0, shmem = 0, free_kib = 0, image_kib;
+	char path[PATH_MAX];
+	struct stat st;
+	int i;
+
+	ko_path(path, sizeof(path), MOD);
+	ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s: %s", path, strerror(errno));
+	image_kib = st.st_size / 1024;
+	for (i = 0; i <= LEAK_LOADS; i++) {
+		ASSERT_EQ(0, load_ko(MOD, "mode=ready"));
+		ASSERT_EQ(0, unload(MOD));
+		ASSERT_TRUE(module_gone(MOD));
+		/* The first round only warms up what any load allocates. */
+		if (!i)
+			ASSERT_EQ(0, meminfo_kib(&shmem0, &free0));
+	}
+	EXPECT_TRUE(WAIT_UNTIL(!meminfo_kib(&shmem, &free_kib) &&
+			       shmem - shmem0 < image_kib))
+		TH_LOG("Shmem grew by %lld KiB after %d loads of %lld KiB",
+		       shmem - shmem0, LEAK_LOADS, image_kib);
+	EXPECT_LT(free0 - free_kib, LEAK_LOADS * image_kib / 2)
+		TH_LOG("MemFree fell by %lld KiB after %d loads of %lld KiB",
+		       free0 - free_kib, LEAK_LOADS, image_kib);
+}
+
 /*
  * Broken images.  Each variant changes a copy of the unsigned program in
  * memory; init_module() must fail with ENOEXEC, log why, and start
