@@ -881,23 +881,38 @@ static int op_exec_cgroup(struct op *op, double *ms)
 	return err;
 }
 
-/* Start @arg mode=ready from user space and wait for its READY=1. */
-static int op_exec_ready(struct op *op, double *ms)
+/*
+ * Start TEST mode=ready from user space and wait for its READY=1: the
+ * file @op->arg, or if @copy a private copy of it: the @op->image_len
+ * bytes of @op->image written to a new shmem file (memfd_create()),
+ * which is then executed, as the kernel runs an ELF module from its own
+ * copy.  The copy is timed.
+ */
+static int exec_ready(struct op *op, double *ms, bool copy)
 {
 	static char *const argv[] = { TEST, "mode=ready", NULL };
-	int fds[4] = { -1, -1, -1, -1 }, p[2], err;
+	int fds[4] = { -1, -1, -1, -1 }, p[2], ro = -1, err;
+	pid_t pid = -1;
 	double t0;
-	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC))
 		return -errno;
 	fds[3] = p[1];
 	t0 = now_ms();
-	pid = spawn(op->arg, argv, fds);
+	if (copy)
+		ro = memfd_image(op->image, op->image_len);
+	if (copy && ro < 0) {
+		err = ro;
+	} else {
+		pid = spawn_at(ro, op->arg, argv, fds);
+		err = pid < 0 ? -errno : 0;
+	}
 	close(p[1]);
-	if (pid < 0) {
+	if (ro >= 0)
+		close(ro);
+	if (err) {
 		close(p[0]);
-		return -errno;
+		return err;
 	}
 	err = wait_ready(p[0]);
 	*ms = now_ms() - t0;
@@ -907,36 +922,30 @@ static int op_exec_ready(struct op *op, double *ms)
 	return err;
 }
 
-/*
- * op_exec_ready() of a private copy: the @op->image_len bytes of
- * @op->image written to a new shmem file (memfd_create()), which is then
- * executed, as the kernel runs an ELF module from its own copy.
- */
+static int op_exec_ready(struct op *op, double *ms)
+{
+	return exec_ready(op, ms, false);
+}
+
 static int op_memfd_ready(struct op *op, double *ms)
 {
-	static char *const argv[] = { TEST, "mode=ready", NULL };
-	int fds[4] = { -1, -1, -1, -1 }, p[2], ro, err;
-	double t0;
-	pid_t pid;
+	return exec_ready(op, ms, true);
+}
 
-	if (pipe2(p, O_CLOEXEC))
-		return -errno;
-	fds[3] = p[1];
-	t0 = now_ms();
-	ro = memfd_image(op->image, op->image_len);
-	pid = ro < 0 ? ro : spawn_at(ro, NULL, argv, fds);
-	close(p[1]);
-	if (ro >= 0)
-		close(ro);
-	if (pid < 0) {
-		close(p[0]);
-		return ro < 0 ? ro : -errno;
-	}
-	err = wait_ready(p[0]);
-	*ms = now_ms() - t0;
-	close(p[0]);
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+/* @ready(@op), plus the bench helper's "@cmd @op->size 1" in the kernel. */
+static int ready_plus_helper(struct op *op, double *ms,
+			     int (*ready)(struct op *op, double *ms),
+			     const char *cmd)
+{
+	double helper_ms;
+	int err;
+
+	err = ready(op, ms);
+	if (!err)
+		err = drive_at(HELPER_RUN_FILE, &helper_ms, "%s %zu 1", cmd,
+			       op->size);
+	if (!err)
+		*ms += helper_ms;
 	return err;
 }
 
@@ -948,16 +957,7 @@ static int op_memfd_ready(struct op *op, double *ms)
  */
 static int op_ready_floor(struct op *op, double *ms)
 {
-	double hash_ms;
-	int err;
-
-	err = op_memfd_ready(op, ms);
-	if (!err)
-		err = drive_at(HELPER_RUN_FILE, &hash_ms, "hash %zu 1",
-			       op->size);
-	if (!err)
-		*ms += hash_ms;
-	return err;
+	return ready_plus_helper(op, ms, op_memfd_ready, "hash");
 }
 
 /*
@@ -967,16 +967,7 @@ static int op_ready_floor(struct op *op, double *ms)
  */
 static int op_ready_floor_cached(struct op *op, double *ms)
 {
-	double hashcopy_ms;
-	int err;
-
-	err = op_exec_ready(op, ms);
-	if (!err)
-		err = drive_at(HELPER_RUN_FILE, &hashcopy_ms, "hashcopy %zu 1",
-			       op->size);
-	if (!err)
-		*ms += hashcopy_ms;
-	return err;
+	return ready_plus_helper(op, ms, op_exec_ready, "hashcopy");
 }
 
 /*

@@ -417,22 +417,10 @@ TEST_F_TIMEOUT(channel, module_closes_channel, TEST_TIMEOUT)
 /* SUnreclaim + VmallocUsed of /proc/meminfo, in KiB; -1 if unknown. */
 static long long kernel_kib(void)
 {
-	char line[128];
-	long long kib, sum = 0;
-	int seen = 0;
-	FILE *f;
+	long long slab = meminfo_kib("SUnreclaim");
+	long long vmalloc = meminfo_kib("VmallocUsed");
 
-	f = fopen("/proc/meminfo", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SUnreclaim: %lld", &kib) == 1 ||
-		    sscanf(line, "VmallocUsed: %lld", &kib) == 1) {
-			sum += kib;
-			seen++;
-		}
-	fclose(f);
-	return seen == 2 ? sum : -1;
+	return slab < 0 || vmalloc < 0 ? -1 : slab + vmalloc;
 }
 
 /*

@@ -148,6 +148,25 @@ static inline int load_image(const void *image, size_t len,
 #include <sys/wait.h>
 #include <time.h>
 
+/* The value of @key in /proc/meminfo, in KiB; -1 if unknown. */
+static inline long long meminfo_kib(const char *key)
+{
+	long long kib = -1;
+	char line[128];
+	size_t n = strlen(key);
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':' &&
+		    sscanf(line + n + 1, "%lld", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
 /* Bounded waits: up to POLL_TRIES polls, POLL_US apart (5 s in all). */
 #define POLL_TRIES	50
 #define POLL_US		100000
