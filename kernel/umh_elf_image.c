@@ -146,7 +146,8 @@ static int umh_elf_image_map(struct umh_elf_image *img, unsigned int nr)
  *
  * Makes a new shmem file of @size bytes and maps its pages into
  * @img->data, where the caller places the image.  The file is unsealed,
- * unnamed (umh_elf_image_finish() names it) and nobody else's.
+ * nobody else's, and named "elf-module" until umh_elf_image_finish()
+ * gives it the module's name.
  *
  * Context: Process context; sleeps.
  * Return: the image, to be ended with umh_elf_image_free(), or an
