@@ -44,6 +44,19 @@
 /* Exit statuses that are taken as an errno (the largest Linux errno). */
 #define UMH_ELF_EXIT_ERRNO_MAX	133
 
+/**
+ * umh_elf_kick() - run the event work of a module now
+ * @proc: state set up by umh_elf_proc_init()
+ *
+ * Once more if it is running, and at once if a retry was pending.
+ *
+ * Context: Any context.
+ */
+void umh_elf_kick(struct umh_elf_proc *proc)
+{
+	mod_delayed_work(system_unbound_wq, &proc->work, 0);
+}
+
 /* The helper's working directory: "/" of its root, whatever init's is. */
 static void umh_elf_chdir_root(void)
 {
@@ -401,7 +414,7 @@ static bool umh_elf_drain(struct umh_elf_proc *proc, struct file *file,
 		consume(proc, buf, n);
 	}
 	/* A chatty module: come back later rather than hog the worker. */
-	queue_work(system_unbound_wq, &proc->work);
+	umh_elf_kick(proc);
 	return false;
 }
 
@@ -417,86 +430,13 @@ static void umh_elf_chan_check(struct umh_elf_proc *proc)
 	umh_elf_chan_end(proc);
 }
 
-/*
- * Every process of @proc is gone, the main one with @status (unless an
- * earlier look saw it exit): say so to waiters, and let the channel,
- * the watchdog and the cgroup go.
- */
-static void umh_elf_end(struct umh_elf_proc *proc, int status)
-{
-	/* Before the cgroup goes (umh_elf_contain_retire()). */
-	bool oom = umh_elf_contain_oom_killed(proc);
-
-	spin_lock(&proc->lock);
-	if (!proc->exited) {
-		proc->exited = true;
-		proc->exit_status = status;
-	}
-	proc->oom_killed |= oom;
-	proc->gone = true;
-	/*
-	 * A module that may be restarted: calls wait for the next instance
-	 * from now on, until the loader says it is not coming.
-	 */
-	if (proc->keep_image)
-		proc->restarting = true;
-	spin_unlock(&proc->lock);
-
-	umh_elf_watchdog_stop(proc, false);
-	umh_elf_chan_end(proc);
-	umh_elf_contain_retire(proc);
-}
-
-static void umh_elf_event(struct work_struct *work)
-{
-	struct umh_elf_proc *proc = container_of(work, struct umh_elf_proc,
-						 work);
-	bool exited, populated, now_gone;
-	int status = 0;
-
-	/*
-	 * Look at the main process first: it leaves the cgroup before it is
-	 * reported as exited, so once it has, a populated cgroup means that
-	 * other processes of the module remain (a forked daemon).
-	 */
-	exited = umh_elf_main_exited(proc);
-	if (exited)
-		status = umh_elf_wait_status(proc->task);
-	populated = umh_elf_contain_populated(proc);
-	umh_elf_drain(proc, proc->err, umh_elf_err_bytes);
-
-	spin_lock(&proc->lock);
-	now_gone = !proc->gone && (exited || proc->exited) && !populated;
-	/* The end of a module is told below, after its last words. */
-	if (exited && !proc->exited && !now_gone) {
-		proc->exited = true;
-		proc->exit_status = status;
-	}
-	spin_unlock(&proc->lock);
-
-	if (now_gone) {
-		/*
-		 * Its last words come before whoever logs its end: a waiter
-		 * (woken by the close of fd 3, say) sees it gone only after.
-		 */
-		umh_elf_log_errline(proc);
-		umh_elf_report_suppressed(proc);
-		umh_elf_end(proc, status);
-	} else {
-		umh_elf_chan_check(proc);
-	}
-	wake_up_all(&proc->wq);
-	if (now_gone && proc->ended)
-		proc->ended(proc);
-}
-
 static int umh_elf_wake(struct wait_queue_entry *entry, unsigned int mode,
 			int sync, void *key)
 {
 	struct umh_elf_watch *watch = container_of(entry, struct umh_elf_watch,
 						   entry);
 
-	queue_work(system_unbound_wq, &watch->proc->work);
+	umh_elf_kick(watch->proc);
 	return 0;
 }
 
@@ -526,9 +466,10 @@ static void umh_elf_poll_queue(struct file *file, wait_queue_head_t *head,
 		umh_elf_watch(poll->proc, poll->watch, head, poll->func);
 }
 
-static void umh_elf_watch_pipe(struct umh_elf_proc *proc,
-			       struct umh_elf_watch *watch, struct file *file,
-			       wait_queue_func_t func)
+/* Watch a pollable file; returns its poll mask at the time. */
+static __poll_t umh_elf_watch_pipe(struct umh_elf_proc *proc,
+				   struct umh_elf_watch *watch,
+				   struct file *file, wait_queue_func_t func)
 {
 	struct umh_elf_poll poll = {
 		.proc = proc,
@@ -537,7 +478,7 @@ static void umh_elf_watch_pipe(struct umh_elf_proc *proc,
 	};
 
 	init_poll_funcptr(&poll.pt, umh_elf_poll_queue);
-	vfs_poll(file, &poll.pt);
+	return vfs_poll(file, &poll.pt);
 }
 
 static void umh_elf_unwatch(struct umh_elf_watch *watch)
@@ -546,6 +487,116 @@ static void umh_elf_unwatch(struct umh_elf_watch *watch)
 		return;
 	remove_wait_queue(watch->head, &watch->entry);
 	watch->head = NULL;
+}
+
+/*
+ * Every process of @proc is gone, the main one with @status (unless an
+ * earlier look saw it exit): say so to waiters, and let the channel,
+ * the watchdog and the cgroup go.
+ */
+static void umh_elf_end(struct umh_elf_proc *proc, int status)
+{
+	/* Before the cgroup goes (umh_elf_contain_retire()). */
+	bool oom = umh_elf_contain_oom_killed(proc);
+
+	spin_lock(&proc->lock);
+	if (!proc->exited) {
+		proc->exited = true;
+		proc->exit_status = status;
+	}
+	proc->oom_killed |= oom;
+	proc->gone = true;
+	/*
+	 * A module that may be restarted: calls wait for the next instance
+	 * from now on, until the loader says it is not coming.
+	 */
+	if (proc->keep_image)
+		proc->restarting = true;
+	spin_unlock(&proc->lock);
+	/*
+	 * Waiters may go on while the cgroup goes: whoever needs the name
+	 * free waits for this work (umh_elf_quiesce()).
+	 */
+	wake_up_all(&proc->wq);
+
+	umh_elf_watchdog_stop(proc, false);
+	umh_elf_chan_end(proc);
+	umh_elf_contain_retire(proc);
+}
+
+/*
+ * The main process has exited and other processes of the module remain:
+ * only the cgroup can tell when the last of them is gone.  Watch its
+ * cgroup.events from now on (a module that never forks does not need
+ * to), then look again, for a member that left meanwhile.  If the file
+ * cannot be opened, try again in a second.  Returns whether any member
+ * remains.
+ */
+static bool umh_elf_follow_members(struct umh_elf_proc *proc)
+{
+	struct file *events;
+
+	if (!proc->events) {
+		events = umh_elf_contain_events(proc);
+		if (IS_ERR(events)) {
+			pr_warn_ratelimited("elf-module %s: cannot watch its cgroup: %ld; looking again in a second\n",
+					    proc->name, PTR_ERR(events));
+			queue_delayed_work(system_unbound_wq, &proc->work, HZ);
+			return true;
+		}
+		proc->events = events;
+		umh_elf_watch_pipe(proc, &proc->watch_events, events,
+				   umh_elf_wake);
+	}
+	return umh_elf_contain_populated(proc);
+}
+
+static void umh_elf_event(struct work_struct *work)
+{
+	struct umh_elf_proc *proc = container_of(to_delayed_work(work),
+						 struct umh_elf_proc, work);
+	bool exited, populated, now_gone, changed;
+	int status = 0;
+
+	/*
+	 * Look at the main process first: it leaves the cgroup before it is
+	 * reported as exited, so once it has, a populated cgroup means that
+	 * other processes of the module remain (a forked daemon).
+	 */
+	exited = umh_elf_main_exited(proc);
+	if (exited)
+		status = umh_elf_wait_status(proc->task);
+	populated = umh_elf_contain_populated(proc);
+	if (exited && populated)
+		populated = umh_elf_follow_members(proc);
+	umh_elf_drain(proc, proc->err, umh_elf_err_bytes);
+
+	spin_lock(&proc->lock);
+	now_gone = !proc->gone && (exited || proc->exited) && !populated;
+	changed = exited && !proc->exited;
+	/* The end of a module is told below, after its last words. */
+	if (exited && !proc->exited && !now_gone) {
+		proc->exited = true;
+		proc->exit_status = status;
+	}
+	spin_unlock(&proc->lock);
+
+	if (now_gone) {
+		/*
+		 * Its last words come before whoever logs its end: a waiter
+		 * (woken by the close of fd 3, say) sees it gone only after.
+		 */
+		umh_elf_log_errline(proc);
+		umh_elf_report_suppressed(proc);
+		umh_elf_end(proc, status);
+	} else {
+		umh_elf_chan_check(proc);
+		/* Waiters look at @exited, @gone and @ready (the notify file's) */
+		if (changed)
+			wake_up_all(&proc->wq);
+	}
+	if (now_gone && proc->ended)
+		proc->ended(proc);
 }
 
 /**
@@ -565,7 +616,7 @@ void umh_elf_proc_init(struct umh_elf_proc *proc, const char *name,
 	memset(proc, 0, sizeof(*proc));
 	proc->name = name;
 	proc->ended = ended;
-	INIT_WORK(&proc->work, umh_elf_event);
+	INIT_DELAYED_WORK(&proc->work, umh_elf_event);
 	init_waitqueue_head(&proc->wq);
 	spin_lock_init(&proc->lock);
 	mutex_init(&proc->handler_lock);
@@ -703,6 +754,7 @@ int umh_elf_spawn_file(struct umh_elf_proc *proc, struct file *exe,
 {
 	char *envp[UMH_ELF_ENV_MAX];
 	struct subprocess_info *info;
+	__poll_t mask;
 	int err;
 
 	envp[0] = "HOME=/";
@@ -732,11 +784,14 @@ int umh_elf_spawn_file(struct umh_elf_proc *proc, struct file *exe,
 
 	umh_elf_watch(proc, &proc->watch_exit, &proc->pid->wait_pidfd,
 		      umh_elf_wake);
-	umh_elf_watch_pipe(proc, &proc->watch_events, proc->events,
-			   umh_elf_wake);
-	umh_elf_watch_pipe(proc, &proc->watch_err, proc->err, umh_elf_wake);
-	/* Whatever happened before the watches were armed. */
-	queue_work(system_unbound_wq, &proc->work);
+	mask = umh_elf_watch_pipe(proc, &proc->watch_err, proc->err,
+				  umh_elf_wake);
+	/*
+	 * Whatever happened before the watches were armed.  While the main
+	 * process lives, it keeps the cgroup populated.
+	 */
+	if ((mask & (EPOLLIN | EPOLLHUP)) || umh_elf_main_exited(proc))
+		umh_elf_kick(proc);
 out:
 	kfree(envp[4]);
 	return err;
@@ -962,7 +1017,7 @@ void umh_elf_quiesce(struct umh_elf_proc *proc)
 	umh_elf_unwatch(&proc->watch_events);
 	umh_elf_unwatch(&proc->watch_err);
 	umh_elf_chan_detach(proc);
-	cancel_work_sync(&proc->work);
+	cancel_delayed_work_sync(&proc->work);
 	cancel_delayed_work_sync(&proc->err_report);
 	umh_elf_report_suppressed(proc);
 	umh_elf_watchdog_stop(proc, true);

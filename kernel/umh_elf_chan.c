@@ -63,7 +63,7 @@ static void umh_elf_chan_break(struct umh_elf_chan *chan, const char *why)
 	if (!chan->broken) {
 		chan->broken = why;
 		if (chan->proc && !chan->closed) {
-			queue_work(system_unbound_wq, &chan->proc->work);
+			umh_elf_kick(chan->proc);
 			told = true;
 		}
 	}

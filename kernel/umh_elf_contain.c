@@ -13,8 +13,10 @@
  * that got hold of a module's fd never becomes one.
  *
  * The cgroup gives the rest: its "populated" state says whether anything
- * of the module still runs (a wait entry on its cgroup.events file kicks
- * the module's event work when that changes), cgroup.kill ends all of it
+ * of the module still runs (once the main process has exited and others
+ * remain, a wait entry on its cgroup.events file kicks the module's event
+ * work when that changes; a module that never forks never opens the
+ * file), cgroup.kill ends all of it
  * without racing fork, and its task list is elf/pids.  A pid namespace
  * per module was the other candidate; its init would be the module's main
  * process, which then ignores SIGTERM without a handler and takes every
@@ -280,34 +282,41 @@ int umh_elf_contain_create(struct umh_elf_proc *proc)
  * umh_elf_contain_enter() - move the new main process into its cgroup
  * @proc: state whose cgroup umh_elf_contain_create() made
  *
- * Called by the new process itself, before exec.  Also opens the
- * cgroup.events file that umh_elf_contain_watch() watches, with the
- * kernel's credentials that the helper still has at this point.
+ * Called by the new process itself, before exec.
  *
  * Context: The user-mode helper before exec; sleeps.
  * Return: 0 or a negative errno.
  */
 int umh_elf_contain_enter(struct umh_elf_proc *proc)
 {
+	return cgroup_kernel_attach(proc->cgrp);
+}
+
+/**
+ * umh_elf_contain_events() - open the file that tells when a cgroup empties
+ * @proc: a process started by umh_elf_spawn()
+ *
+ * The cgroup.events file of the module's cgroup, opened with the
+ * kernel's credentials: its poll wait queue is woken when the cgroup
+ * gains its first member or loses its last.
+ *
+ * Context: Process context; sleeps.
+ * Return: the file, or an ERR_PTR().
+ */
+struct file *umh_elf_contain_events(struct umh_elf_proc *proc)
+{
 	struct file *events;
 	char *path;
-	int err;
 
 	path = kasprintf(GFP_KERNEL, "%s/%s/cgroup.events", UMH_ELF_CGROUP_DIR,
 			 proc->name);
 	if (!path)
-		return -ENOMEM;
-	events = file_open_root_mnt(umh_elf_cgroup_mnt, path, O_RDONLY, 0);
+		return ERR_PTR(-ENOMEM);
+	scoped_with_kernel_creds()
+		events = file_open_root_mnt(umh_elf_cgroup_mnt, path, O_RDONLY,
+					    0);
 	kfree(path);
-	if (IS_ERR(events))
-		return PTR_ERR(events);
-	err = cgroup_kernel_attach(proc->cgrp);
-	if (err) {
-		fput(events);
-		return err;
-	}
-	proc->events = events;
-	return 0;
+	return events;
 }
 
 /**

@@ -15,6 +15,7 @@
 struct file *umh_elf_image(const char *name, const void *image, size_t len);
 
 /* umh_elf.c */
+void umh_elf_kick(struct umh_elf_proc *proc);
 int umh_elf_spawn_file(struct umh_elf_proc *proc, struct file *exe,
 		       char **argv);
 /* umh_elf.c: the sd_notify parser, fed by the notify file. */
@@ -50,6 +51,7 @@ int umh_elf_cred_apply(struct umh_elf_proc *proc, struct cred *new);
 /* umh_elf_contain.c */
 int umh_elf_contain_create(struct umh_elf_proc *proc);
 int umh_elf_contain_enter(struct umh_elf_proc *proc);
+struct file *umh_elf_contain_events(struct umh_elf_proc *proc);
 bool umh_elf_contain_populated(struct umh_elf_proc *proc);
 bool umh_elf_contain_oom_killed(struct umh_elf_proc *proc);
 void umh_elf_contain_signal(struct umh_elf_proc *proc, int sig);

@@ -99,14 +99,16 @@ struct umh_elf_image {
  * @ntf: the notify file on the process's fd 3 (kernel/umh_elf_notify.c)
  * @chan: the channel on the process's fd 4 (kernel/umh_elf_chan.c)
  * @cgrp: the module's cgroup: its processes (kernel/umh_elf_contain.c)
- * @events: the cgroup.events file of @cgrp
+ * @events: the cgroup.events file of @cgrp, which the event work opens
+ *	when the main process has exited and others remain (a module that
+ *	never forks needs none)
  * @watch_err: wakes @work when @err has data or lost its writers
  * @watch_events: wakes @work when @cgrp gains or loses its last member
  * @watch_exit: wakes @work when the main process has exited
  * @work: reads @err, follows the main process, stops a module that broke
- *	its channel; one instance
- *	runs at a time (the workqueue guarantees it), so the line buffers
- *	below are touched by it alone
+ *	its channel; run by umh_elf_kick(), delayed only to retry opening
+ *	@events; one instance runs at a time (the workqueue guarantees it),
+ *	so the line buffers below are touched by it alone
  * @wq: woken whenever @ready, @exited or @gone changes
  * @lock: protects @ready, @exited, @exit_status, @notify_errno, @gone and
  *	@status; the event work and the notify file write them, waiters and
@@ -167,7 +169,7 @@ struct umh_elf_proc {
 	struct umh_elf_watch watch_err;
 	struct umh_elf_watch watch_events;
 	struct umh_elf_watch watch_exit;
-	struct work_struct work;
+	struct delayed_work work;
 	wait_queue_head_t wq;
 
 	spinlock_t lock;		/* see @lock above */

@@ -557,17 +557,24 @@ static void elfmod_handle_put(struct umh_elf *h)
 	kref_put(&em->kref, elfmod_release);
 }
 
+/* Take the module out of /sys/module, once. */
+static void elfmod_sysfs_del(struct elf_module *em)
+{
+	if (!em->sysfs)
+		return;
+	trace_module_free(&em->mod);
+	sysfs_remove_group(&em->mod.mkobj.kobj, &elfmod_group);
+	mod_sysfs_teardown(&em->mod);
+	em->sysfs = false;
+}
+
 /*
  * Take a module that is not live (any more) off the list and drop the
  * list's reference: holders of the in-kernel API may keep it a while.
  */
 static void elfmod_destroy(struct elf_module *em)
 {
-	if (em->sysfs) {
-		trace_module_free(&em->mod);
-		sysfs_remove_group(&em->mod.mkobj.kobj, &elfmod_group);
-		mod_sysfs_teardown(&em->mod);
-	}
+	elfmod_sysfs_del(em);
 	/* Nothing of the module's own runs after this. */
 	elfmod_restart_timer_stop(em);
 	elfmod_policy_stop(em);
@@ -583,6 +590,8 @@ static void elfmod_destroy(struct elf_module *em)
  */
 static void elfmod_destroy_stopped(struct elf_module *em)
 {
+	/* While the event work may still be removing the cgroup */
+	elfmod_sysfs_del(em);
 	umh_elf_quiesce(&em->proc);
 	cancel_work_sync(&em->reap);
 	elfmod_destroy(em);

@@ -518,6 +518,27 @@ TEST_F_TIMEOUT(umh_elf, daemon_stays_until_child_gone, TEST_TIMEOUT)
 	EXPECT_TRUE(kmsg_wait(&self->log, "elf-module " MOD ": stopped ("));
 }
 
+/*
+ * The load of a daemon returns when its main process exits 0, with
+ * nothing else to wake it: the main process takes its time (the loader
+ * is surely waiting by then), says nothing on fd 3 and does not close
+ * it last (its child keeps it, silent).  A loader left waiting would
+ * see the exit only at the ready timeout (30 s).
+ */
+TEST_F_TIMEOUT(umh_elf, daemon_load_returns_when_main_exits, TEST_TIMEOUT)
+{
+	char buf[64];
+	int ret;
+
+	ret = WITHIN(20, load_ko(MOD, "mode=daemon delay_ms=500"));
+	ASSERT_NE(-ETIME, ret)
+		TH_LOG("load still waiting 20 s after the main process exited 0");
+	ASSERT_EQ(0, ret);
+	EXPECT_TRUE(module_listed(MOD));
+	EXPECT_STREQ("live", attr(MOD, "initstate", buf, sizeof(buf)));
+	EXPECT_EQ(0, unload(MOD));
+}
+
 TEST_F_TIMEOUT(umh_elf, rmmod_sigkill_after_stop_timeout, TEST_TIMEOUT)
 {
 	long long start, took, killed;
