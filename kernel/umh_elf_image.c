@@ -25,6 +25,7 @@
 #include <linux/memfd.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/sched/signal.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -131,6 +132,9 @@ static int umh_elf_image_map(struct umh_elf_image *img, unsigned int nr)
 	if (!img->pages)
 		return -ENOMEM;
 	while (img->nr_pages < nr) {
+		/* As vmalloc() does: a killed loader gives up a large image. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		page = shmem_read_mapping_page(mapping, img->nr_pages);
 		if (IS_ERR(page))
 			return PTR_ERR(page);

@@ -2133,6 +2133,42 @@ TEST_F_TIMEOUT(security, exec_failure_frees_the_name, TEST_TIMEOUT)
 }
 
 /*
+ * finit_module() of an fd that is not a regular file: a FIFO that holds
+ * the start of an ELF module (a reader that took it for a file would
+ * block on it, or find ET_EXEC) and a directory.  Both fail at once with
+ * -EINVAL, as for a regular module, and the FIFO's bytes stay unread.
+ */
+TEST_F_TIMEOUT(security, finit_of_a_fifo_or_directory_fails, TEST_TIMEOUT)
+{
+	const char *fifo = "/tmp/umh_elf_fifo";
+	struct image img;
+	char buf[64];
+	int fd;
+
+	img.buf = read_all(TINY_KO, &img.len);
+	ASSERT_NE(NULL, img.buf) TH_LOG("%s: %s", TINY_KO, strerror(errno));
+	unlink(fifo);
+	ASSERT_EQ(0, mkfifo(fifo, 0600));
+	fd = open(fifo, O_RDWR | O_CLOEXEC);	/* does not wait for a peer */
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)sizeof(buf), write(fd, img.buf, sizeof(buf)));
+	free(img.buf);
+
+	EXPECT_EQ(-EINVAL, load_fd(fd, ""));
+	EXPECT_EQ(0, fcntl(fd, F_SETFL, O_NONBLOCK));
+	EXPECT_EQ((ssize_t)sizeof(buf), read(fd, buf, sizeof(buf)))
+		TH_LOG("the loader read from the FIFO");
+	close(fd);
+	unlink(fifo);
+
+	fd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EINVAL, load_fd(fd, ""));
+	close(fd);
+	EXPECT_TRUE(module_gone(TINY));
+}
+
+/*
  * Last, what cannot be undone: these tests belong to the fixture defined
  * last, so they run after all the others, in this order.
  */
