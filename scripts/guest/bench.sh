@@ -27,9 +27,11 @@ if ! /sbin/modprobe umh_elf_bench_helper; then
 	echo "BENCHNOTE,modprobe umh_elf_bench_helper failed: the hash+copy baseline is missing"
 fi
 
+# Its progress lines (stderr) take the same way as its rows: with two
+# writers on the console, a progress line could land inside a row.
 # shellcheck disable=SC2086
 {
-	timeout 1200 /opt/kselftest/umh_elf/umh_elf_bench ${umh_elf_bench:-}
+	timeout 1200 /opt/kselftest/umh_elf/umh_elf_bench ${umh_elf_bench:-} 2>&1
 	echo $? > /tmp/bench.rc
 } | tee $out
 rc=$(cat /tmp/bench.rc 2>/dev/null)

@@ -844,6 +844,32 @@ static int op_memfd_exec(struct op *op, double *ms)
 }
 
 /*
+ * fork+fexecve()+waitpid() of the memfd that memfd_image() wrote once,
+ * before the runs: a private copy whose pages ran before.
+ */
+static int op_memfd_exec_again(struct op *op, double *ms)
+{
+	static char *const argv[] = { TINY, NULL };
+	double t0 = now_ms();
+	int err = 0;
+	pid_t pid;
+
+	if (op->fd < 0)
+		return op->fd;
+	pid = fork();
+	if (!pid) {
+		fexecve(op->fd, argv, module_env);
+		_exit(127);
+	}
+	if (pid < 0)
+		err = -errno;
+	else
+		err = reap(pid);
+	*ms = now_ms() - t0;
+	return err;
+}
+
+/*
  * What containment adds to a launch, done from user space: make a cgroup,
  * fork+execve+waitpid() with the child born in it (clone3() with
  * CLONE_INTO_CGROUP), remove the cgroup.
@@ -1185,6 +1211,8 @@ static void bench_launch(void)
 		  .scale = 1 },
 		{ .what = "fork+execve+waitpid(" TINY ") in a new cgroup",
 		  .run = op_exec_cgroup, .arg = TINY_COPY, .scale = 1 },
+		{ .what = "fork+fexecve+waitpid(" TINY ") of one memfd",
+		  .run = op_memfd_exec_again, .scale = 1 },
 	};
 	const struct reps r = { 30, 50, 30e3 };
 	unsigned int i;
@@ -1199,6 +1227,7 @@ static void bench_launch(void)
 	if (err)
 		note("%s: %s", TINY_COPY, strerror(-err));
 	unload(REGULAR);
+	ops[7].fd = memfd_image(image, image_len);
 	measure("launch", ops, ARRAY_SIZE(ops), &r);
 
 	desc("launch.fixed",
@@ -1226,9 +1255,17 @@ static void bench_launch(void)
 	     "what a cgroup per launch costs, measured from user space: fork()+execve()+waitpid() of %s born in a cgroup made for it and removed after (clone3 CLONE_INTO_CGROUP) against the same without; every ELF module launch pays this since containment (compare launch.fixed with the run before it in bench/)",
 	     TINY);
 	row("launch.containment", "ms", &ops[6].s, &ops[2].s);
+	desc("launch.fresh_copy",
+	     "what running a copy written just before costs: memfd_create()+write()+fexecve()+waitpid() of %s, a new copy each run, against fork()+fexecve()+waitpid() of one memfd written once (every verified launch runs a fresh private copy; under TCG, code in freshly written pages is translated anew)",
+	     TINY);
+	row("launch.fresh_copy", "ms", &ops[5].s, &ops[7].s);
+	desc("launch.memfd_again",
+	     "fork()+fexecve()+waitpid() of one memfd written once against fork()+execve()+waitpid() of the file: a private copy costs nothing once it has run");
+	row("launch.memfd_again", "ms", &ops[7].s, &ops[2].s);
 
 	for (i = 0; i < ARRAY_SIZE(ops); i++)
-		if (ops[i].run == op_load && ops[i].fd >= 0)
+		if ((ops[i].run == op_load || ops[i].run == op_memfd_exec_again) &&
+		    ops[i].fd >= 0)
 			close(ops[i].fd);
 	free(image);
 }
