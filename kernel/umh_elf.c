@@ -467,7 +467,7 @@ static void umh_elf_poll_queue(struct file *file, wait_queue_head_t *head,
 }
 
 /* Watch a pollable file; returns its poll mask at the time. */
-static __poll_t umh_elf_watch_pipe(struct umh_elf_proc *proc,
+static __poll_t umh_elf_watch_file(struct umh_elf_proc *proc,
 				   struct umh_elf_watch *watch,
 				   struct file *file, wait_queue_func_t func)
 {
@@ -545,7 +545,7 @@ static bool umh_elf_follow_members(struct umh_elf_proc *proc)
 			return true;
 		}
 		proc->events = events;
-		umh_elf_watch_pipe(proc, &proc->watch_events, events,
+		umh_elf_watch_file(proc, &proc->watch_events, events,
 				   umh_elf_wake);
 	}
 	return umh_elf_contain_populated(proc);
@@ -784,7 +784,7 @@ int umh_elf_spawn_file(struct umh_elf_proc *proc, struct file *exe,
 
 	umh_elf_watch(proc, &proc->watch_exit, &proc->pid->wait_pidfd,
 		      umh_elf_wake);
-	mask = umh_elf_watch_pipe(proc, &proc->watch_err, proc->err,
+	mask = umh_elf_watch_file(proc, &proc->watch_err, proc->err,
 				  umh_elf_wake);
 	/*
 	 * Whatever happened before the watches were armed.  While the main

@@ -99,20 +99,28 @@ static int __init umh_elf_contain_init(void)
 core_initcall(umh_elf_contain_init);
 
 /*
- * Write @val to the cgroup file @path, relative to the hierarchy root.
- * Opened with the kernel's credentials: only such a file may write the
- * limits of a cgroup the kernel owns (cgroup_file_write()), so that
- * root cannot raise a module's limits through the cgroup file system.
+ * Open the cgroup file @path, relative to the hierarchy root, with the
+ * kernel's credentials: only such a file may write the limits of a
+ * cgroup the kernel owns (cgroup_file_write()), so that root cannot
+ * raise a module's limits through the cgroup file system.
  */
+static struct file *umh_elf_cgroup_open(const char *path, int flags)
+{
+	struct file *file;
+
+	scoped_with_kernel_creds()
+		file = file_open_root_mnt(umh_elf_cgroup_mnt, path, flags, 0);
+	return file;
+}
+
+/* Write @val to the cgroup file @path, relative to the hierarchy root. */
 static int umh_elf_cgroup_write(const char *path, const char *val)
 {
 	struct file *file;
 	loff_t pos = 0;
 	ssize_t n;
 
-	scoped_with_kernel_creds()
-		file = file_open_root_mnt(umh_elf_cgroup_mnt, path, O_WRONLY,
-					  0);
+	file = umh_elf_cgroup_open(path, O_WRONLY);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	n = kernel_write(file, val, strlen(val), &pos);
@@ -312,9 +320,7 @@ struct file *umh_elf_contain_events(struct umh_elf_proc *proc)
 			 proc->name);
 	if (!path)
 		return ERR_PTR(-ENOMEM);
-	scoped_with_kernel_creds()
-		events = file_open_root_mnt(umh_elf_cgroup_mnt, path, O_RDONLY,
-					    0);
+	events = umh_elf_cgroup_open(path, O_RDONLY);
 	kfree(path);
 	return events;
 }
